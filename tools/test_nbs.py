@@ -21,7 +21,7 @@ def main():
                                                if not any(s.startswith(('_', '.')) for s in f.relative_to(root/'nbs').parts))
     flags = a.flags.split()
     t0, failed = time.time(), []
-    with ProcessPoolExecutor(a.workers) as ex:
+    with ProcessPoolExecutor(a.workers, max_tasks_per_child=1) as ex:  # nbdev swaps __main__ in a worker
         futs = [ex.submit(_run, str(f), flags) for f in nbs]
         for fut in as_completed(futs):
             fn, ok, dt = fut.result()
