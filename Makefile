@@ -10,8 +10,14 @@ TEST_ENV := OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 PYTHONWARNINGS=ignore::Deprecati
 WORKERS ?= 2
 CONFIG ?= configs/default.yaml
 RUN ?=
+MODEL ?=
+INPUT ?=
+OUTPUT ?=
+DATA ?= crohme/valid
+BEAM ?= 5
+VISUALIZE ?=
 
-.PHONY: help install dev demo test test-all export clean-nbs check-clean bench-inkml cache train train-fast train-smoke watch-training
+.PHONY: help install dev demo test test-all export check-clean bench bench-inkml bench-train bench-decode cache train train-fast train-smoke watch-training predict evaluate report visualize
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -42,8 +48,16 @@ check-clean: export  ## fail if exporting/cleaning changes anything tracked
 bench-inkml:  ## files/s: bare lxml parse vs read_inkml vs cache building (needs ../shared/data)
 	$(PY) bench/bench_inkml.py
 
-cache:  ## pack CROHME train/valid into memory-mapped caches under outputs/cache
-	hmer_ink_cache --config $(CONFIG)
+bench-train:  ## training samples/s for the crohme and fast configs, fp32 vs bf16, data vs compute
+	$(PY) bench/bench_train.py
+
+bench-decode:  ## expressions/s, greedy and beam 5, batch 1 and 32 (MODEL=checkpoint, default: untrained default size)
+	$(PY) bench/bench_decode.py $(if $(MODEL),--model $(MODEL))
+
+bench: bench-inkml bench-train bench-decode  ## every benchmark
+
+cache:  ## pack the data folders of CONFIG into outputs/cache (training does it on first use)
+	$(PY) -c "from hmer_ink.train import load_config, build_datasets; build_datasets(load_config('$(CONFIG)'))"
 
 train:  ## train with CONFIG (default configs/default.yaml); RUN=name to name the run
 	hmer_ink_train --config $(CONFIG) $(if $(RUN),--run $(RUN))
@@ -56,3 +70,15 @@ train-smoke:  ## a one-minute run on a tiny set
 
 watch-training:  ## re-render the plots of a running training every 30 s (RUN=outputs/<run>)
 	$(PY) -m hmer_ink.logging --watch $(RUN)
+
+predict:  ## recognize INPUT (file, folder or glob) with MODEL (default: bundled); VISUALIZE=true writes PNGs
+	hmer_ink_predict $(if $(MODEL),--model $(MODEL)) --beam $(BEAM) $(if $(VISUALIZE),--visualize outputs/predict-pictures) $(INPUT)
+
+evaluate:  ## expression rate, CER, ... of MODEL on DATA (default crohme/valid); writes outputs/eval/...
+	hmer_ink_evaluate $(if $(MODEL),--model $(MODEL)) --beam $(BEAM) $(DATA)
+
+report:  ## evaluate MODEL on DATA and print its report.md
+	@cat "$$(hmer_ink_evaluate $(if $(MODEL),--model $(MODEL)) --beam $(BEAM) --quiet $(DATA))"
+
+visualize:  ## render the ink INPUT to OUTPUT (x.png or x.pdf) with its label
+	hmer_ink_render $(INPUT) --out $(or $(OUTPUT),ink.png)
