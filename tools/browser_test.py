@@ -141,7 +141,7 @@ def test_pad(checkpoint:str, out:Path, timeout:float=150.) -> int:
     port, lab = free_port(), None
     try:
         lab = start([sys.executable, '-m', 'jupyterlab', '--no-browser', f'--port={port}', '--ServerApp.ip=127.0.0.1',
-                     '--ServerApp.port_retries=0', '--IdentityProvider.token=', '--ServerApp.password=',
+                     '--ServerApp.port_retries=0', '--ServerApp.allow_root=True', '--IdentityProvider.token=', '--ServerApp.password=',
                      f'--ServerApp.root_dir={tmp}', '--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate'],
                     tmp/'lab.log', env=lab_env(tmp))
         if not wait_http(f'http://127.0.0.1:{port}/api/status', min(60, left()), lab):
@@ -171,14 +171,18 @@ def test_pad(checkpoint:str, out:Path, timeout:float=150.) -> int:
                 while field.input_value() != got['latex'] and time.time() - t0 < min(20, left()): time.sleep(0.2)
                 if field.input_value() != got['latex']:
                     print(f'FAIL: the page shows {field.input_value()!r}, the kernel read {got["latex"]!r}'); return 1
-                math = page.locator('.hmer-pad-math mjx-container')
-                math.first.wait_for(timeout=min(20, left()) * 1000)   # the reading typeset by MathJax
+                typeset = page.locator('.hmer-pad-math mjx-container')
+                typeset.first.wait_for(timeout=min(20, left()) * 1000)   # the reading typeset by MathJax
                 page.wait_for_timeout(300)
                 page.screenshot(path=str(out))
                 out.with_suffix('.json').write_text(json.dumps(got))
                 print(f"ok: 2 strokes ({', '.join(str(len(s)) for s in got['strokes'])} points, t up to "
                       f"{got['strokes'][-1][-1][2]:.0f} ms), read {got['latex']!r}, typeset; screenshot {out}")
                 return 0
+            except Exception as e:
+                page.screenshot(path=str(out))
+                print(f'FAIL: {type(e).__name__}: {str(e)[:800]}\nscreenshot {out}\n--- JupyterLab log\n' + tail(tmp/'lab.log'))
+                return 1
             finally: browser.close()
     finally:
         if lab is not None and lab.poll() is None:
@@ -220,6 +224,10 @@ def test_dashboard(run:str, out:Path, train:list|None=None, port:int|None=None, 
                 if n < min_epochs: print(f'FAIL: {n} epochs shown after {timeout:.0f} s; header: {text}'); return 1
                 print(f'ok: {n} epochs shown; header: {text}; screenshot {out}')
                 return 0
+            except Exception as e:
+                page.screenshot(path=str(out))
+                print(f'FAIL: {type(e).__name__}: {str(e)[:800]}\nscreenshot {out}\n--- dashboard log\n' + tail(logs/'dashboard.log'))
+                return 1
             finally: browser.close()
     finally:
         stop(dash); stop(trainer)
