@@ -16,8 +16,10 @@ OUTPUT ?=
 DATA ?= crohme/valid
 BEAM ?= 5
 VISUALIZE ?=
+PORT ?= 8866
+ENGINE ?=
 
-.PHONY: help install dev demo test test-all export check-clean bench bench-inkml bench-train bench-decode cache train train-fast train-smoke watch-training predict evaluate report visualize
+.PHONY: help install dev demo test test-all export check-clean bench bench-inkml bench-train bench-decode cache train train-fast train-smoke watch-training predict evaluate report visualize dashboard ship-model
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -82,3 +84,11 @@ report:  ## evaluate MODEL on DATA and print its report.md
 
 visualize:  ## render the ink INPUT to OUTPUT (x.png or x.pdf) with its label
 	hmer_ink_render $(INPUT) --out $(or $(OUTPUT),ink.png)
+
+dashboard:  ## live monitor of RUN=outputs/<run> at http://127.0.0.1:$(PORT)/ (Voila, else a built-in server; ENGINE=http to force it)
+	$(if $(RUN),,$(error give the run folder: make dashboard RUN=outputs/<run>))
+	$(PY) -m hmer_ink.dashboard $(RUN) --port $(PORT) $(if $(ENGINE),--engine $(ENGINE))
+
+ship-model:  ## bundle RUN's best.pt (bf16 weights, vocabulary, feature settings) as the package's default model
+	$(if $(RUN),,$(error give the run folder: make ship-model RUN=outputs/<run>))
+	$(PY) -c "from hmer_ink.checkpoint import save_weights_only; print(save_weights_only('hmer_ink/assets/models/default.pt', '$(RUN)/best.pt'))"
