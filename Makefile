@@ -19,7 +19,7 @@ VISUALIZE ?=
 PORT ?= 8866
 ENGINE ?=
 
-.PHONY: help install dev demo test test-all export check-clean bench bench-inkml bench-train bench-decode cache train train-fast train-smoke watch-training predict evaluate report visualize dashboard ship-model
+.PHONY: help install dev demo test test-all export check-clean bench bench-inkml bench-train bench-decode cache train train-fast train-smoke train-ddp watch-training predict evaluate report visualize dashboard ship-model
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -66,6 +66,9 @@ train:  ## train with CONFIG (default configs/default.yaml); RUN=name to name th
 
 train-fast:  ## a quick CPU/laptop run
 	hmer_ink_train --config configs/fast.yaml $(if $(RUN),--run $(RUN))
+
+train-ddp:  ## data-parallel training on this machine: NPROC processes (GPUs, or CPU with gloo)
+	torchrun --standalone --nproc-per-node $(or $(NPROC),2) -m hmer_ink.train --config $(CONFIG) $(if $(RUN),run=$(RUN))
 
 train-smoke:  ## a one-minute run on a tiny set
 	hmer_ink_train --config configs/smoke.yaml $(if $(RUN),--run $(RUN))
