@@ -721,6 +721,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                 'hmer_ink.synth._with_rules': ('synth.html#_with_rules', 'hmer_ink/synth.py'),
                                 'hmer_ink.synth._wrap': ('synth.html#_wrap', 'hmer_ink/synth.py'),
                                 'hmer_ink.synth.crohme_writer': ('synth.html#crohme_writer', 'hmer_ink/synth.py'),
+                                'hmer_ink.synth.display_fractions': ('synth.html#display_fractions', 'hmer_ink/synth.py'),
                                 'hmer_ink.synth.draw_glyph': ('synth.html#draw_glyph', 'hmer_ink/synth.py'),
                                 'hmer_ink.synth.drawable': ('synth.html#drawable', 'hmer_ink/synth.py'),
                                 'hmer_ink.synth.fit_radical': ('synth.html#fit_radical', 'hmer_ink/synth.py'),
