@@ -19,7 +19,7 @@ VISUALIZE ?=
 PORT ?= 8866
 ENGINE ?=
 
-.PHONY: help install dev demo test test-all export check-clean bench bench-inkml bench-train bench-decode cache train train-fast train-smoke train-ddp watch-training predict evaluate report visualize dashboard ship-model
+.PHONY: help install dev demo test test-all export check-clean bench bench-inkml bench-train bench-decode cache train train-fast train-smoke train-ddp watch-training predict evaluate report visualize dashboard ship-model docs readme
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -44,8 +44,15 @@ test-all:  ## run every notebook's tests, slow cells included
 export:  ## notebooks -> hmer_ink/, then clean the notebooks
 	nbdev-export && nbdev-clean
 
-check-clean: export  ## fail if exporting/cleaning changes anything tracked
+check-clean: export  ## fail if exporting/cleaning changes anything tracked, or README.md is out of sync with nbs/index.ipynb
 	git diff --exit-code
+	$(PY) tools/sync_readme.py --check
+
+docs:  ## build the documentation site into _docs/ (offline; the published site is built by nbdev-docs + Quarto in CI)
+	OMP_NUM_THREADS=1 $(PY) tools/build_docs.py
+
+readme:  ## render README.md from nbs/index.ipynb (after editing README.md instead: python tools/sync_readme.py --import)
+	$(PY) tools/sync_readme.py
 
 bench-inkml:  ## files/s: bare lxml parse vs read_inkml vs cache building (needs ../shared/data)
 	$(PY) bench/bench_inkml.py
