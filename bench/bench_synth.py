@@ -14,7 +14,8 @@ import numpy as np
 from hmer_ink.core import shared_data
 from hmer_ink.datasets import find_inkml
 from hmer_ink.inkml import write_inkml
-from hmer_ink.synth import SymbolBank, LabelGenerator, drawable, glyph_table, layout, synthesize, SynthError, _source_labels
+from hmer_ink.synth import SymbolBank, drawable, glyph_table, layout, synthesize, SynthError
+from hmer_ink.synth_labels import LabelGenerator, _source_labels
 
 def cpu(fn):
     "CPU seconds of `fn()`, and its result"
