@@ -22,7 +22,9 @@ __all__ = ['MAGIC', 'FORMAT_VERSION', 'KINDS', 'SHIPPED', 'CheckpointError', 'to
 class CheckpointError(BadInputError):
     "A checkpoint file (`path`) that cannot be used, and why (`problem`)"
 
-def to_plain(o, where:str='value'):
+def to_plain(o,                 # the value to convert
+             where:str='value', # its name, for error messages
+            ):
     "`o` made of tensors, dicts, lists, tuples, str, int, float, bool and None (what `weights_only` loading accepts)"
     if o is None or type(o) in (bool, int, float, str) or isinstance(o, torch.Tensor): return o
     if isinstance(o, np.generic): return o.item()
@@ -46,7 +48,8 @@ def get_rng_state() -> dict:
                 torch=torch.get_rng_state(),
                 cuda=torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None)
 
-def set_rng_state(st:dict):
+def set_rng_state(st:dict, # what `get_rng_state` returned
+                 ):
     "Put back the global random states `get_rng_state` returned"
     p, n = st['python'], st['numpy']
     random.setstate((p['version'], tuple(p['state']), p['gauss']))
@@ -159,7 +162,9 @@ def load_model_weights(model,            # the model to fill
     except RuntimeError as e: raise CheckpointError(ck.get('path'), f'weights do not fit this model: {e}') from e
     return model
 
-def restore_optimizer(opt, ck) -> bool:
+def restore_optimizer(opt, # fastai `Optimizer` or torch optimizer, made for the checkpoint's model
+                      ck,  # a loaded checkpoint, or its path
+                     ) -> bool:
     "Load the optimizer state of checkpoint `ck` into `opt`; False when it has none"
     sd = _as_ck(ck).get('opt')
     if sd is None: return False
@@ -170,7 +175,8 @@ def restore_optimizer(opt, ck) -> bool:
             if isinstance(v, torch.Tensor): state[k] = v.to(p.device)
     return True
 
-def restore_rng(ck) -> bool:
+def restore_rng(ck, # a loaded checkpoint, or its path
+               ) -> bool:
     "Put back the random states stored in checkpoint `ck`; False when it has none"
     st = _as_ck(ck).get('rng')
     if st is None: return False
@@ -192,7 +198,8 @@ def save_weights_only(path,                # file to write
     return _write(path, payload, 'weights')
 
 # %% ../nbs/31_checkpoint.ipynb #7dcf1b3f
-def ignore_sigint(worker_id:int=0):
+def ignore_sigint(worker_id:int=0, # passed by the `DataLoader`; unused
+                 ):
     "`DataLoader` `worker_init_fn` that leaves Ctrl+C to the main process"
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 

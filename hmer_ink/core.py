@@ -12,11 +12,14 @@ __all__ = ['exists', 'default', 'HmerError', 'BadInputError', 'atomic_write', 'p
            'shared_data', 'asset_path']
 
 # %% ../nbs/00_core.ipynb #860c3f8e
-def exists(v): 
+def exists(v, # any value
+          ):
     "True when `v` is not None"
     return v is not None
 
-def default(v, d): 
+def default(v, # the value, used unless it is None
+            d, # the fallback
+           ):
     "`v` unless it is None, else `d`"
     return v if exists(v) else d
 
@@ -26,7 +29,9 @@ class HmerError(Exception):
 
 class BadInputError(HmerError, ValueError):
     "An input file (`path`) that cannot be used, and why (`problem`)"
-    def __init__(self, path, problem:str):
+    def __init__(self, path,   # the file (None when the input is not a file)
+                 problem:str,  # what is wrong with it
+                ):
         self.path,self.problem = path,problem
         super().__init__(f"{path}: {problem}" if exists(path) else problem)
 
@@ -37,7 +42,9 @@ def _umask() -> int:
     return m
 
 @contextlib.contextmanager
-def atomic_write(path, mode:str='wb'):
+def atomic_write(path,          # the file to write (parent folders are created)
+                 mode:str='wb', # 'wb' for bytes, 'w' for text
+                ):
     "Open a temporary file beside `path`; on success fsync it and rename it to `path`"
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -54,7 +61,8 @@ def atomic_write(path, mode:str='wb'):
         raise
 
 # %% ../nbs/00_core.ipynb #442b5eae
-def pick_device(name:str|None=None):
+def pick_device(name:str|None=None, # 'cpu', 'cuda', 'cuda:1', 'mps'...; None or 'auto': the best available
+               ):
     "The torch device called `name`, else the best available: CUDA, then MPS, then CPU"
     import torch
     if exists(name) and name != 'auto': return torch.device(name)
@@ -73,12 +81,14 @@ def project_root() -> Path:
     "The source checkout holding this package (meaningful for editable installs)"
     return package_dir().parent
 
-def shared_data(sub:str='') -> Path|None:
+def shared_data(sub:str='', # a path inside the shared data folder ('': the folder itself)
+               ) -> Path|None:
     "Path of `sub` inside the shared data folder (`$HMER_INK_DATA` or `../shared/data`), or None when absent"
     for root in [os.environ.get('HMER_INK_DATA'), project_root().parent/'shared'/'data', Path.cwd().parent/'shared'/'data']:
         if root and (p := Path(root)/sub).exists(): return p
     return None
 
-def asset_path(name:str='') -> Path:
+def asset_path(name:str='', # a file name inside `hmer_ink/assets` ('': the folder)
+              ) -> Path:
     "Path of a file shipped inside the package"
     return package_dir()/'assets'/name

@@ -37,7 +37,9 @@ def _plot(ax, rows, x, y, title='', **kw):
         ax.plot(*xy, **({'marker': '.'} if len(xy[0]) < 30 and 'marker' not in kw else {}), **kw)
     if title: ax.set_title(title, fontsize=10)
 
-def monitor_figure(epochs:list, batches:list):
+def monitor_figure(epochs:list,  # one row (dict) per epoch, as in metrics.csv
+                   batches:list, # one row (dict) per logged step, as in batches.csv
+                  ):
     "Loss, metrics per epoch, learning rate and throughput of a run, as a 2x2 matplotlib figure"
     from matplotlib.figure import Figure
     fig = Figure(figsize=(11, 5.6), layout='constrained')
@@ -56,7 +58,10 @@ def monitor_figure(epochs:list, batches:list):
         if ax.get_legend_handles_labels()[0]: ax.legend(fontsize=8)
     return fig
 
-def ink_png(ink:Ink, height:float=0.9, dpi:int=80) -> bytes:
+def ink_png(ink:Ink,          # the ink to draw
+            height:float=0.9, # inches; the width follows the ink's aspect (0.5 to 4 inches)
+            dpi:int=80,       # resolution of the PNG
+           ) -> bytes:
     "A small PNG of `ink` (black on white, no title)"
     from matplotlib.figure import Figure
     x0, y0, x1, y1 = ink.bbox
@@ -72,7 +77,8 @@ _COLS = ['epoch', 'step', 'train_loss', 'valid_loss']
 
 def _cell(v) -> str: return f'{v:.4g}' if isinstance(v, float) else html.escape(str(default(v, '')))
 
-def epochs_html(epochs:list) -> str:
+def epochs_html(epochs:list, # one row (dict) per epoch, as in metrics.csv
+               ) -> str:
     "The table of epochs, the best value of each metric in bold"
     cols = _COLS + [c for c in metric_names(epochs)] + ['lr', 'samples_per_s', 'seconds']
     best = {c: (b or {}).get('epoch') for c in cols[2:] if c not in ('lr', 'samples_per_s', 'seconds') for b in [best_of(epochs, c)]}
@@ -80,7 +86,8 @@ def epochs_html(epochs:list) -> str:
     rows = ''.join('<tr>' + ''.join(td(r, c) for c in cols) + '</tr>' for r in epochs)
     return f'<table class="hmer-monitor-epochs"><tr>{"".join(f"<th>{c}</th>" for c in cols)}</tr>{rows}</table>'
 
-def samples_html(samples:list[dict]) -> str:
+def samples_html(samples:list[dict], # [{ink, truth, pred}], as `valid_samples` gives
+                ) -> str:
     "Validation samples: the ink, the truth and the reading (green when they agree)"
     td = 'style="text-align:left;max-width:30em;word-break:break-all;padding:2px 8px"'
     ok = lambda s: 'green' if s['pred'] == s['truth'] else 'firebrick'
@@ -88,7 +95,11 @@ def samples_html(samples:list[dict]) -> str:
                    f'<td {td}><code style="color:{ok(s)}">{html.escape(s["pred"] or "")}</code></td></tr>' for s in samples)
     return f'<table class="hmer-monitor-samples"><tr><th>ink</th><th>truth</th><th>read</th></tr>{rows}</table>' if samples else ''
 
-def header_html(title:str, status:dict, epochs:list, batches:list) -> str:
+def header_html(title:str,    # the run's name
+                status:dict,  # the run's status.json: status, n_epoch...
+                epochs:list,  # one row (dict) per epoch, as in metrics.csv
+                batches:list, # one row (dict) per logged step, as in batches.csv
+               ) -> str:
     "One line: the run, its status, the epoch and step reached, time per epoch and time left"
     n_epoch, done = status.get('n_epoch'), len(epochs)
     step = max([r.get('step') or 0 for r in (epochs[-1:] + batches[-1:])] or [0])
@@ -161,7 +172,9 @@ _PAGE_CSS = ('body{font-family:sans-serif;margin:1em} img.hmer-monitor-plot{max-
              '.hmer-monitor-header{font-size:15px;margin-bottom:.5em}')
 
 # %% ../nbs/51_dashboard.ipynb #4b158875
-def valid_samples(learn, n:int=3) -> list[dict]:
+def valid_samples(learn,   # a fastai `Learner` whose validation dataset holds inks and a vocabulary
+                  n:int=3, # how many samples
+                 ) -> list[dict]:
     "The first `n` validation items of `learn`: their ink, truth and the model's greedy reading"
     ds = getattr(learn.dls.valid, 'dataset', None)
     if not (n and hasattr(ds, 'ink') and hasattr(ds, 'vocab') and len(ds)): return []
@@ -174,7 +187,10 @@ def valid_samples(learn, n:int=3) -> list[dict]:
 class MonitorCallback(TrainMeter):
     "Feed a `TrainingMonitor` during `fit`: a row every `every` steps, and each epoch's row and validation samples"
     order = 75
-    def __init__(self, monitor:TrainingMonitor, every:int=10, n_samples:int=3):
+    def __init__(self, monitor:TrainingMonitor, # the monitor to feed
+                 every:int=10,                  # steps between batch rows
+                 n_samples:int=3,               # validation samples read after each epoch
+                ):
         self.monitor, self.every, self.n_shown = monitor, every, n_samples   # (TrainMeter counts in n_samples)
 
     def before_fit(self):
@@ -200,7 +216,9 @@ def _latest(rows:list, key:str) -> list:
     "One row per `key` (the last written), sorted by it"
     return sorted({r[key]: r for r in rows if exists(r.get(key))}.values(), key=lambda r: r[key])
 
-def run_valid_inks(run_dir, n:int=3) -> list[Ink]:
+def run_valid_inks(run_dir, # a run folder (holding config.yaml)
+                   n:int=3, # how many inks
+                  ) -> list[Ink]:
     "The first `n` inks of the validation folders named by the run's `config.yaml` ([] when they cannot be found)"
     from hmer_ink.train import load_config, data_root
     try:
@@ -278,13 +296,18 @@ def has_voila() -> bool:
     "Whether Voilà can be imported"
     return importlib.util.find_spec('voila') is not None
 
-def voila_command(notebook, port:int) -> list[str]:
+def voila_command(notebook, # the notebook to serve
+                  port:int, # port on 127.0.0.1
+                 ) -> list[str]:
     "The command serving `notebook` with Voilà on 127.0.0.1:`port` (no browser, no port hopping)"
     return [sys.executable, '-m', 'voila', str(notebook), f'--port={port}', '--Voila.ip=127.0.0.1', '--no-browser',
             '--Voila.port_retries=0', '--show_tracebacks=True', '--theme=light']
 
 # %% ../nbs/51_dashboard.ipynb #b89281ce
-def http_server(run_dir, port:int=8866, every:float=5.) -> http.server.ThreadingHTTPServer:
+def http_server(run_dir,        # the run folder to watch
+                port:int=8866,  # port on 127.0.0.1
+                every:float=5., # seconds between the page's reloads
+               ) -> http.server.ThreadingHTTPServer:
     "An HTTP server on 127.0.0.1:`port` answering `/` with the monitor page of `run_dir` (call `serve_forever`)"
     monitor, lock = TrainingMonitor.from_run(run_dir), threading.Lock()
     class Page(http.server.BaseHTTPRequestHandler):
@@ -300,7 +323,11 @@ def http_server(run_dir, port:int=8866, every:float=5.) -> http.server.Threading
     return http.server.ThreadingHTTPServer(('127.0.0.1', port), Page)
 
 # %% ../nbs/51_dashboard.ipynb #67f27310
-def serve(run_dir, port:int=8866, every:float=5., engine:str='auto') -> int:
+def serve(run_dir,           # the run folder to watch
+          port:int=8866,     # port on 127.0.0.1
+          every:float=5.,    # seconds between refreshes
+          engine:str='auto', # voila, http (built in), or auto: voila when installed
+         ) -> int:
     "Serve the monitor of `run_dir` on 127.0.0.1:`port` until interrupted; `engine`: 'voila', 'http' or 'auto'"
     if engine not in ('auto', 'voila', 'http'): raise ValueError(f"engine must be auto, voila or http, not {engine!r}")
     if engine == 'voila' and not has_voila(): raise BadInputError(None, 'Voilà is not installed: pip install voila')

@@ -20,8 +20,13 @@ __all__ = ['InkDataset', 'collate', 'BucketDL', 'make_dls']
 # %% ../nbs/05_data.ipynb #473ce44e
 class InkDataset:
     "Items `(features (t, f) float32, token ids)` from `caches`; augmented when `augment_cfg` is given"
-    def __init__(self, caches, vocab:Vocab, feature_cfg:FeatureConfig, augment_cfg:AugmentConfig|None=None, seed:int=0,
-                 limit:int|None=None):  # use only the first `limit` items
+    def __init__(self, caches,                        # an `InkCache`, or a list of them (their items in order)
+                 vocab:Vocab,                         # encodes the tokenized labels
+                 feature_cfg:FeatureConfig,           # resampling and per-point features
+                 augment_cfg:AugmentConfig|None=None, # None: no augmentation (validation)
+                 seed:int=0,                          # seed of the augmentation random stream
+                 limit:int|None=None,                 # use only the first `limit` items
+                ):
         self.caches = list(caches) if isinstance(caches, (list, tuple)) else [caches]
         self.vocab, self.feature_cfg, self.augment_cfg = vocab, feature_cfg, augment_cfg
         self.offsets = np.cumsum([0] + [len(c) for c in self.caches])
@@ -49,7 +54,11 @@ class InkDataset:
         return np.concatenate([c.n_points() for c in self.caches])[:self.n]
 
 # %% ../nbs/05_data.ipynb #b949d751
-def collate(items, pad_idx:int=Vocab.pad_idx, bos_idx:int=Vocab.bos_idx, eos_idx:int=Vocab.eos_idx):
+def collate(items,                     # `(features (t, f), token ids)` pairs, as `InkDataset` gives them
+            pad_idx:int=Vocab.pad_idx, # fills the targets past each sample's end
+            bos_idx:int=Vocab.bos_idx, # starts every `y_in`
+            eos_idx:int=Vocab.eos_idx, # ends every `y_out`
+           ):
     "Pad a list of `(features, ids)` into `(x (b,t,f), x_len (b,), y_in (b,l), y_out (b,l))`"
     feats, ids = zip(*items)
     x_len = torch.tensor([len(f) for f in feats])
@@ -66,7 +75,13 @@ def collate(items, pad_idx:int=Vocab.pad_idx, bos_idx:int=Vocab.bos_idx, eos_idx
 # %% ../nbs/05_data.ipynb #dadf7c64
 class BucketDL(DataLoader):
     "A fastai `DataLoader` whose batches group items of similar length"
-    def __init__(self, dataset, lengths, bs:int=32, shuffle:bool=False, pool:int=50, **kwargs):
+    def __init__(self, dataset,          # items `(features, ids)`
+                 lengths,                # a length per item, to group by
+                 bs:int=32,              # batch size
+                 shuffle:bool=False,     # False: longest first; True: batches of similar length in random order
+                 pool:int=50,            # when shuffling: sort by length within pools of this many batches
+                 **kwargs,               # passed on to fastai's `DataLoader`
+                ):
         self.lengths, self.pool, self.skip_batches = np.asarray(lengths), pool, 0
         super().__init__(dataset, bs=bs, shuffle=shuffle, create_batch=collate, **kwargs)
 
@@ -92,8 +107,15 @@ class BucketDL(DataLoader):
         return res
 
 # %% ../nbs/05_data.ipynb #3c781074
-def make_dls(train_ds:InkDataset, valid_ds:InkDataset, bs:int=32, valid_bs:int|None=None, num_workers:int=0,
-             device=None, pool:int=50, seed:int|None=None) -> DataLoaders:
+def make_dls(train_ds:InkDataset,    # training items: shuffled by length bucket, the last partial batch dropped
+             valid_ds:InkDataset,    # validation items: longest first
+             bs:int=32,              # training batch size
+             valid_bs:int|None=None, # validation batch size (None: twice `bs`)
+             num_workers:int=0,      # data loader worker processes
+             device=None,            # where batches are moved (None: they stay on the CPU)
+             pool:int=50,            # batches per length-sorted pool when shuffling (see `BucketDL`)
+             seed:int|None=None,     # seed of the training batch order (None: not seeded)
+            ) -> DataLoaders:
     "fastai `DataLoaders` with length-bucketed training batches and length-sorted validation"
     kw = dict(num_workers=num_workers, device=device)
     trn = BucketDL(train_ds, train_ds.lengths(), bs=bs, shuffle=True, drop_last=True, pool=pool, **kw)

@@ -21,19 +21,22 @@ __all__ = ['MATHWRITING_SPLITS', 'CACHE_VERSION', 'find_inkml', 'is_mathwriting'
 # %% ../nbs/04_datasets.ipynb #15f300a3
 MATHWRITING_SPLITS = ('train', 'valid', 'test', 'symbols', 'synthetic')
 
-def find_inkml(root) -> list[Path]:
+def find_inkml(root, # a folder (searched recursively) or one InkML file
+              ) -> list[Path]:
     "Every `.inkml` file under `root` (or `root` itself), sorted"
     root = Path(root)
     if root.is_file(): return [root]
     if not root.exists(): raise FileNotFoundError(f"{root}: no such file or folder")
     return sorted(p for p in root.rglob('*') if p.suffix.lower() == '.inkml' and p.is_file())
 
-def is_mathwriting(root) -> bool:
+def is_mathwriting(root, # a folder
+                  ) -> bool:
     "Does `root` look like an unpacked MathWriting dataset?"
     root = Path(root)
     return root.is_dir() and (root/'train').is_dir() and (root/'valid').is_dir() and (root/'test').is_dir()
 
-def discover(root) -> dict[str, list[Path]]:
+def discover(root, # a dataset folder (MathWriting's layout or any folder of InkML), or one file
+            ) -> dict[str, list[Path]]:
     "Split name -> files: MathWriting's splits when `root` has its layout, else `{'all': every InkML file}`"
     root = Path(root)
     if not is_mathwriting(root): return {'all': find_inkml(root)}
@@ -43,7 +46,9 @@ def discover(root) -> dict[str, list[Path]]:
     return res
 
 # %% ../nbs/04_datasets.ipynb #4550a4a7
-def pack_ink(ink:Ink, need_label:bool=True) -> dict:
+def pack_ink(ink:Ink,              # a parsed ink (normalized here)
+             need_label:bool=True, # raise `BadInputError` when the label is missing or normalizes to nothing
+            ) -> dict:
     "The arrays and labels of one `Ink` as stored in a cache"
     label = ink.label
     if need_label and not (label and label.strip()): raise BadInputError(ink.path, 'no label')
@@ -88,8 +93,13 @@ def _write_cache(results, tmp:Path, n:int, progress:bool):
     return dict(n_samples=len(samples) - 1, n_points=n_pts, n_skipped=len(skipped))
 
 # %% ../nbs/04_datasets.ipynb #e4745aa3
-def build_cache(files, out_dir, *, n_workers:int|None=None, need_label:bool=True, force:bool=False,
-                progress:bool=True) -> 'InkCache':
+def build_cache(files,                      # InkML paths to pack
+                out_dir,                    # the cache folder (written beside it, then renamed into place)
+                *, n_workers:int|None=None, # processes reading the files (None: one per CPU)
+                need_label:bool=True,       # skip files without a usable label (listed in `skipped.jsonl`)
+                force:bool=False,           # rebuild even when `out_dir` holds a complete cache
+                progress:bool=True,         # print progress lines to stderr
+               ) -> 'InkCache':
     "Pack InkML `files` into a memory-mapped cache at `out_dir` (reused when already complete unless `force`)"
     out_dir, files = Path(out_dir), [Path(f) for f in files]
     if (out_dir/'meta.json').exists() and not force: return InkCache(out_dir)
@@ -114,7 +124,8 @@ def build_cache(files, out_dir, *, n_workers:int|None=None, need_label:bool=True
 # %% ../nbs/04_datasets.ipynb #33cc176f
 class InkCache:
     "A packed split: `len`, `cache[i] -> Ink`, `labels` (normalized), `paths`; points are memory-mapped"
-    def __init__(self, path):
+    def __init__(self, path, # a folder written by `build_cache`
+                ):
         self.path = Path(path)
         if not (self.path/'meta.json').exists(): raise BadInputError(self.path, 'not a complete hmer-ink cache (no meta.json)')
         self.meta = json.loads((self.path/'meta.json').read_text())

@@ -20,7 +20,8 @@ __all__ = ['NEG_INF', 'evaluating', 'ban', 'greedy_decode', 'BeamStep', 'beam_st
 NEG_INF = float('-inf')
 
 @contextlib.contextmanager
-def evaluating(model:nn.Module):
+def evaluating(model:nn.Module, # put in eval mode for the block, then back
+              ):
     "Eval mode and no gradients inside the block; the model's previous mode is restored after"
     was_training = model.training
     model.eval()
@@ -28,7 +29,9 @@ def evaluating(model:nn.Module):
         with torch.no_grad(): yield model
     finally: model.train(was_training)
 
-def ban(logits:torch.Tensor, ids) -> torch.Tensor:
+def ban(logits:torch.Tensor, # (..., v)
+        ids,                 # token ids to set to -inf
+       ) -> torch.Tensor:
     "`logits` (..., v) with the tokens `ids` made impossible"
     return logits.index_fill(-1, torch.tensor(list(ids), device=logits.device), NEG_INF)
 
@@ -37,7 +40,10 @@ def greedy_decode(model:nn.Module,   # an `HMERModel` with a decoder
                   x:torch.Tensor,     # (b, t, f) features
                   x_len:torch.Tensor, # (b,) valid lengths
                   max_len:int=200,    # most tokens per sample (eos excluded)
-                  pad_idx:int=0, bos_idx:int=1, eos_idx:int=2) -> list[list[int]]:
+                  pad_idx:int=0,      # never predicted
+                  bos_idx:int=1,      # the first input token; never predicted
+                  eos_idx:int=2,      # ends a sample's decoding
+                 ) -> list[list[int]]:
     "Batched greedy decoding with the decoder's cache; token ids per sample, without bos/eos/pad"
     if not exists(getattr(model, 'decoder', None)):
         raise ValueError("greedy_decode needs a model with a decoder; use ctc_greedy_decode")
@@ -72,7 +78,8 @@ class BeamStep(NamedTuple):
 
 def beam_step(scores:torch.Tensor, # (b, k) log-probs of the live beams (-inf: no beam)
               logp:torch.Tensor,   # (b * k, v) log-probs of their next token, row `i * k + j` for beam j of sample i
-              eos_idx:int=2) -> BeamStep:
+              eos_idx:int=2,       # the token that ends a hypothesis
+             ) -> BeamStep:
     "The hypotheses ending with eos now, and the `k` best continuations that do not"
     b, k = scores.shape
     v = logp.shape[1]
@@ -87,7 +94,12 @@ def beam_step(scores:torch.Tensor, # (b, k) log-probs of the live beams (-inf: n
 # %% ../nbs/13_decoding.ipynb #3c716d69
 class Finished:
     "The `n` best finished hypotheses of each of `b` samples: scores (b, n), best first, and tokens (b, n, max_len)"
-    def __init__(self, b:int, n:int, max_len:int, len_alpha:float=1., pad_idx:int=0, device=None):
+    def __init__(self, b:int,        # samples
+                 n:int,              # hypotheses kept per sample
+                 max_len:int,        # most tokens per hypothesis
+                 len_alpha:float=1., # scores are log p / (tokens + 1) ** len_alpha
+                 pad_idx:int=0,      # fills the tokens after a hypothesis's end
+                 device=None):       # where the scores and tokens live
         self.max_len, self.len_alpha, self.pad_idx = max_len, len_alpha, pad_idx
         self.score = torch.full((b, n), NEG_INF, device=device)  # (b, n) length-normalized, -inf: empty slot
         self.tokens = torch.full((b, n, max_len), pad_idx, dtype=torch.long, device=device)  # (b, n, max_len)
@@ -117,8 +129,17 @@ def pick_beams(hist:torch.Tensor, # (b, k, n) tokens of each beam
     "The token histories of beams `beam` of each sample"
     return hist.gather(1, beam[..., None].expand(-1, -1, hist.shape[2]))
 
-def decoder_beam_search(dec:nn.Module, mem:torch.Tensor, mem_len:torch.Tensor, beam:int=5, n_best:int=1,
-                        max_len:int=200, len_alpha:float=1., pad_idx:int=0, bos_idx:int=1, eos_idx:int=2):
+def decoder_beam_search(dec:nn.Module,        # a decoder with `init_state`, `step` and `reorder`
+                        mem:torch.Tensor,     # (b, s, d) encoder output
+                        mem_len:torch.Tensor, # (b,) valid encoder steps
+                        beam:int=5,           # k, hypotheses kept per sample
+                        n_best:int=1,         # hypotheses returned per sample (at most `beam`)
+                        max_len:int=200,      # most tokens per hypothesis (eos excluded)
+                        len_alpha:float=1.,   # scores are log p / (tokens + 1) ** len_alpha
+                        pad_idx:int=0,        # never predicted
+                        bos_idx:int=1,        # the first input token; never predicted
+                        eos_idx:int=2,        # ends a hypothesis
+                       ):
     "Batched beam search of decoder `dec` over `mem` (b, s, d); per sample, the `n_best` (ids, score), best first"
     b, k, dev = mem.shape[0], beam, mem.device
     state = dec.reorder(dec.init_state(mem, mem_len), torch.arange(b, device=dev).repeat_interleave(k))  # b * k rows
@@ -153,7 +174,10 @@ def beam_search(model:nn.Module,    # an `HMERModel` with a decoder
                 n_best:int=1,        # hypotheses returned per sample (at most `beam`)
                 max_len:int=200,     # most tokens per hypothesis (eos excluded)
                 len_alpha:float=1.,  # scores are log p / (tokens + 1) ** len_alpha
-                pad_idx:int=0, bos_idx:int=1, eos_idx:int=2) -> list[list[tuple[list[int], float]]]:
+                pad_idx:int=0,       # never predicted
+                bos_idx:int=1,       # the first input token; never predicted
+                eos_idx:int=2,       # ends a hypothesis
+               ) -> list[list[tuple[list[int], float]]]:
     "Batched beam search; per sample, the `n_best` hypotheses as (ids without bos/eos/pad, score), best first"
     if not exists(getattr(model, 'decoder', None)):
         raise ValueError("beam_search needs a model with a decoder; use ctc_beam_search")
@@ -166,7 +190,10 @@ def beam_search(model:nn.Module,    # an `HMERModel` with a decoder
 # %% ../nbs/13_decoding.ipynb #c5dd736c
 def ctc_greedy_decode(ctc_logits:torch.Tensor, # (b, s, v)
                       mem_len:torch.Tensor,    # (b,) valid encoder steps
-                      blank_idx:int=0, bos_idx:int=1, eos_idx:int=2) -> list[list[int]]:
+                      blank_idx:int=0,         # the CTC blank
+                      bos_idx:int=1,           # never predicted
+                      eos_idx:int=2,           # never predicted
+                     ) -> list[list[int]]:
     "Best-path CTC decoding: argmax per step, collapse repeats, drop blanks"
     best = ban(ctc_logits, [bos_idx, eos_idx]).argmax(-1)  # (b, s)
     new = torch.ones_like(best, dtype=torch.bool)
@@ -198,7 +225,8 @@ def _ctc_step(prefixes:list, pb:np.ndarray, pnb:np.ndarray, lp:np.ndarray, beam:
 
 def ctc_prefix_search(log_probs:np.ndarray, # (s, v) log-probs of one sample's valid steps (banned tokens at -inf)
                       beam:int=5,           # k, prefixes kept
-                      blank_idx:int=0) -> list[tuple[list[int], float]]:
+                      blank_idx:int=0,      # the CTC blank
+                     ) -> list[tuple[list[int], float]]:
     "CTC prefix beam search over one sample: up to `beam` labellings with their log-probabilities, best first"
     prefixes, pb, pnb = [()], np.zeros(1), np.full(1, NEG_INF)  # the empty prefix, ending in blank with probability 1
     with np.errstate(invalid='ignore'):  # logaddexp(-inf, -inf) is -inf, as it should be
@@ -210,7 +238,10 @@ def ctc_beam_search(ctc_logits:torch.Tensor, # (b, s, v)
                     mem_len:torch.Tensor,    # (b,) valid encoder steps
                     beam:int=5,              # k, prefixes kept per sample
                     n_best:int=1,            # labellings returned per sample
-                    blank_idx:int=0, bos_idx:int=1, eos_idx:int=2) -> list[list[tuple[list[int], float]]]:
+                    blank_idx:int=0,         # the CTC blank
+                    bos_idx:int=1,           # never predicted
+                    eos_idx:int=2,           # never predicted
+                   ) -> list[list[tuple[list[int], float]]]:
     "CTC prefix beam search; per sample, the `n_best` (ids, log-probability of the labelling), best first"
     log_probs = ban(ctc_logits.float().log_softmax(-1), [bos_idx, eos_idx]).cpu().numpy()  # (b, s, v)
     return [ctc_prefix_search(lp[:n], beam, blank_idx)[:n_best] for lp, n in zip(log_probs, mem_len.tolist())]
@@ -220,7 +251,8 @@ def ctc_log_likelihood(ctc_logits:torch.Tensor, # (b, s, v)
                        mem_len:torch.Tensor,    # (b,) valid encoder steps
                        ids:list[list[int]],     # n labellings
                        sample:torch.Tensor,     # (n,) the sample each labelling belongs to
-                       blank_idx:int=0) -> torch.Tensor: # (n,)
+                       blank_idx:int=0,         # the CTC blank
+                      ) -> torch.Tensor:        # (n,)
     "CTC log-probabilities log p(ids[i] | sample[i])"
     log_probs = ctc_logits.float().log_softmax(-1).index_select(0, sample).transpose(0, 1)  # (s, n, v)
     targets = torch.tensor([t for h in ids for t in h], dtype=torch.long, device=ctc_logits.device)  # (sum of lengths,)
@@ -232,7 +264,8 @@ def rescore(hyps:list[list[tuple[list[int], float]]], # per sample, attention (i
             mem_len:torch.Tensor,     # (b,) valid encoder steps
             ctc_weight:float=0.3,     # λ, the CTC share of the score
             len_alpha:float=1.,       # the `len_alpha` the scores were normalized with
-            blank_idx:int=0) -> list[list[tuple[list[int], float]]]:
+            blank_idx:int=0,          # the CTC blank
+           ) -> list[list[tuple[list[int], float]]]:
     "Hypotheses re-ranked by `(1 - λ) · attention + λ · CTC` log-probabilities, normalized by length; best first"
     flat = [(i, ids, s) for i, hs in enumerate(hyps) for ids, s in hs]
     out = [[] for _ in hyps]
@@ -245,7 +278,9 @@ def rescore(hyps:list[list[tuple[list[int], float]]], # per sample, attention (i
     return [sorted(h, key=lambda h: -h[1]) for h in out]
 
 # %% ../nbs/13_decoding.ipynb #c6ad7a4c
-def decode(model:nn.Module, x:torch.Tensor, x_len:torch.Tensor,
+def decode(model:nn.Module,        # an `HMERModel`
+           x:torch.Tensor,         # (b, t, f) features
+           x_len:torch.Tensor,     # (b,) valid lengths
            max_len:int=200,        # most tokens per sample (attention decoding)
            ctc:bool=False,         # decode with the CTC head even when the model has a decoder
            beam:int=1,             # hypotheses kept per sample; 1 is greedy decoding

@@ -47,15 +47,16 @@ def is_main() -> bool:
 @dataclass
 class Dist:
     "Where this process stands in a run of `world_size` processes, and its device"
-    rank: int = 0
-    local_rank: int = 0
-    world_size: int = 1
-    device: torch.device = field(default_factory=lambda: torch.device('cpu'))
+    rank: int = 0                         # this process's rank among all of the run's processes
+    local_rank: int = 0                   # its rank among the processes on this machine
+    world_size: int = 1                   # number of processes
+    device: torch.device = field(default_factory=lambda: torch.device('cpu'))   # this process's device
     backend: str|None = None              # 'nccl' | 'gloo' | None (one process)
     @property
     def is_main(self) -> bool: return self.rank == 0
 
-def local_device(name:str|None='auto') -> torch.device:
+def local_device(name:str|None='auto', # train.device: auto | cpu | cuda (the GPU index comes from LOCAL_RANK)
+                ) -> torch.device:
     "This process's device in a distributed run: the GPU of its local rank, or the CPU"
     kind = pick_device(name).type
     if kind == 'cpu': return torch.device('cpu')
@@ -93,14 +94,17 @@ def all_sum(*xs):
     dist.all_reduce(t)
     return tuple(int(s) if isinstance(x, (int, np.integer)) else float(s) for x, s in zip(xs, t.tolist()))
 
-def all_gather_lists(xs) -> list:
+def all_gather_lists(xs, # this rank's list
+                    ) -> list:
     "The lists `xs` of every rank, concatenated in rank order"
     if not _active(): return list(xs)
     parts = [None] * dist.get_world_size()
     dist.all_gather_object(parts, list(xs))
     return [x for p in parts for x in p]
 
-def broadcast_ints(xs, src:int=0) -> list:
+def broadcast_ints(xs,      # ints, as many on every rank
+                   src:int=0, # the rank whose values everyone gets
+                  ) -> list:
     "Rank `src`'s list of ints `xs` on every rank (each rank passes a list of the same length)"
     if not _active(): return list(xs)
     t = torch.tensor(list(xs), dtype=torch.long, device=_comm_device())
@@ -111,7 +115,10 @@ def barrier():
     "Wait until every rank gets here"
     if _active(): dist.barrier()
 
-def rank0_first(fn, *args, **kwargs):
+def rank0_first(fn,       # called in every process, e.g. to build caches that the later ones then find
+                *args,    # its positional arguments
+                **kwargs, # its keyword arguments
+               ):
     "`fn(*args, **kwargs)` on rank 0, then on the first process of each other machine, then on the rest"
     stage, res = 0 if rank() == 0 else 1 if local_rank() == 0 else 2, None
     for s in range(3):
@@ -120,7 +127,12 @@ def rank0_first(fn, *args, **kwargs):
     return res
 
 # %% ../nbs/33_distributed.ipynb #f32b3d04
-def shard_batches(idxs, global_bs:int, rank:int, world_size:int, drop_last:bool=False) -> list:
+def shard_batches(idxs,                 # item indices in global batch order
+                  global_bs:int,        # items per global batch (all ranks together)
+                  rank:int,             # the rank whose share to return
+                  world_size:int,       # number of ranks
+                  drop_last:bool=False, # drop an incomplete last global batch (else: shared, at least one item a rank)
+                 ) -> list:
     "Rank `rank`'s slice of every global batch (run of `global_bs` items) of `idxs`"
     idxs, out = list(idxs), []
     for start in range(0, len(idxs), global_bs):
@@ -185,12 +197,15 @@ def resume_position(ck:dict,       # a loaded checkpoint
 # %% ../nbs/33_distributed.ipynb #3ad36516
 RANK0_ONLY = (SaveCheckpointCallback, RunLogger, WandbLogger, TensorBoardLogger, PlainProgress, ProgressCallback)
 
-def cbs_for_rank(cbs, rank:int|None=None) -> list:
+def cbs_for_rank(cbs,                # callbacks, as passed to the `Learner`
+                 rank:int|None=None, # None: this process's rank
+                ) -> list:
     "The callbacks of `cbs` that rank `rank` (default: this process's) runs: rank 0 all, the others no writers"
     return list(cbs) if not default(rank, rank_distrib()) else [c for c in cbs if not isinstance(c, RANK0_ONLY)]
 
 # %% ../nbs/33_distributed.ipynb #c5be88c5
-def unwrap(model):
+def unwrap(model, # a module, wrapped or not
+          ):
     "The module inside a `DistributedDataParallel` (or `DataParallel`) wrapper"
     return model.module if isinstance(model, (DistributedDataParallel, DataParallel)) else model
 
@@ -210,7 +225,9 @@ class SyncValidation(Callback):
 class StopTogether(Callback):
     "Ctrl+C on any rank stops every rank after the same batch; rank 0 saves `last.pt`"
     order = 85   # before SaveCheckpointCallback (90), which saves and stops on rank 0
-    def __init__(self, debounce_s:float=1.): self.debounce_s, self._old = debounce_s, None
+    def __init__(self, debounce_s:float=1., # a second Ctrl+C aborts at once only when this many seconds after the first
+                ):
+        self.debounce_s, self._old = debounce_s, None
     def before_fit(self): self._give_back(); self.requested, self.stopping, self.t_signal = False, False, 0.
     def before_train(self):
         if self._old is None and threading.current_thread() is threading.main_thread():
@@ -257,7 +274,9 @@ class RankSeeds(Callback):
 
 # %% ../nbs/33_distributed.ipynb #661f20ea
 @contextmanager
-def distributed(learn, sync_bn:bool|None=None):  # BatchNorm -> SyncBatchNorm (default: on GPUs)
+def distributed(learn,                  # a `Learner` built as for one process
+                sync_bn:bool|None=None, # BatchNorm -> SyncBatchNorm (default: on GPUs)
+               ):
     "Train `learn` data-parallel over torchrun's processes for the duration of the block (nothing in one process)"
     if world_size() == 1:
         yield learn

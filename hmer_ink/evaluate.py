@@ -30,7 +30,9 @@ __all__ = ['LENGTH_EDGES', 'STRUCTURE_TOKENS', 'length_bucket', 'bucket_names', 
 # %% ../nbs/41_evaluate.ipynb #141b7e18
 LENGTH_EDGES = (5, 10, 20, 40)  # upper ends of the truth-length buckets: 1-5, 6-10, 11-20, 21-40, 41+
 
-def length_bucket(n:int, edges=LENGTH_EDGES) -> str:
+def length_bucket(n:int,              # the truth's length in tokens
+                  edges=LENGTH_EDGES, # upper ends of the length buckets
+                 ) -> str:
     "Name of the bucket of a truth `n` tokens long ('1-5', '6-10', ..., '41+'); an empty truth counts in the first"
     lo = 1
     for e in edges:
@@ -38,7 +40,8 @@ def length_bucket(n:int, edges=LENGTH_EDGES) -> str:
         lo = e + 1
     return f'{lo}+'
 
-def bucket_names(edges=LENGTH_EDGES) -> list[str]:
+def bucket_names(edges=LENGTH_EDGES, # upper ends of the length buckets
+                ) -> list[str]:
     "Names of all buckets, shortest first"
     return [length_bucket(e, edges) for e in edges] + [length_bucket(edges[-1] + 1, edges)]
 
@@ -241,7 +244,8 @@ def _savefig(fig:Figure, path:Path):
     "Write `fig` as a PNG at `path`, atomically"
     with atomic_write(path) as f: fig.savefig(f, format='png', dpi=100, bbox_inches='tight')
 
-def plot_buckets(buckets:pd.DataFrame) -> Figure:
+def plot_buckets(buckets:pd.DataFrame, # rows from `bucket_scores`
+                ) -> Figure:
     "Bars of expression rate and CER per truth-length bucket, with the count of each"
     fig = Figure(figsize=(6.5, 3.2))
     ax, x = fig.subplots(), np.arange(len(buckets))
@@ -252,7 +256,9 @@ def plot_buckets(buckets:pd.DataFrame) -> Figure:
     ax.legend(frameon=False)
     return fig
 
-def plot_errors(samples:pd.DataFrame, max_errors:int=10) -> Figure:
+def plot_errors(samples:pd.DataFrame, # rows from `score_samples`
+                max_errors:int=10,    # the last bar counts this many errors and more
+               ) -> Figure:
     "Histogram of token errors per expression (the last bar gathers `max_errors` and more)"
     fig = Figure(figsize=(6.5, 3))
     ax = fig.subplots()
@@ -275,8 +281,11 @@ def _typeset(label:str, raw:bool=False, max_chars:int=90) -> str:
     if len(s) > max_chars: raw, s = True, s[:max_chars] + ' …'
     return s.replace('$', r'\$') if raw else mathtext_label(s)
 
-def plot_error(ink:Ink, truth:str, pred:str, title:str='',
-               raw:bool=False,  # show the labels as raw strings, not typeset
+def plot_error(ink:Ink,        # the input
+               truth:str,      # its true label
+               pred:str,       # what was read
+               title:str='',   # shown above the ink
+               raw:bool=False, # show the labels as raw strings, not typeset
               ) -> Figure:
     "The ink above its truth and prediction (typeset when possible, raw otherwise)"
     fig = Figure(figsize=(7, 4.2))
@@ -333,7 +342,9 @@ def _tables_md(res:EvalResult, k:int) -> list[str]:
 # %% ../nbs/41_evaluate.ipynb #7b1de411
 _OWN = ('results.json', 'samples.csv', 'report.md', 'by_length.png', 'errors.png')
 
-def check_out(out, force:bool=False) -> bool:
+def check_out(out,              # the output folder (it need not exist)
+              force:bool=False, # accept a non-empty folder
+             ) -> bool:
     "Is folder `out` already holding files? Raises `FileExistsError` when it is and `force` is off"
     full = Path(out).exists() and any(Path(out).iterdir())
     if full and not force: raise FileExistsError(f'{out}: folder is not empty (use --force / force=True, or another folder)')
@@ -361,7 +372,10 @@ def _gallery(res:EvalResult, out:Path, n:int) -> list[str]:
         md += [f'![worst error {j+1}](gallery/{j:02d}.png)', '']
     return md if len(md) > 3 else md + ['none']
 
-def report_markdown(res:EvalResult, gallery_md:list[str], k:int=15) -> str:
+def report_markdown(res:EvalResult,       # the evaluation to report
+                    gallery_md:list[str], # markdown lines of the worst-errors section ([]: none)
+                    k:int=15,             # confusion pairs listed per kind
+                   ) -> str:
     "The text of report.md"
     failed = ['', '## Inputs that failed (excluded from the metrics)', '']
     failed += _table(['path', 'error'], [[_code(f['path']), _code(f['error'])] for f in res.failed]) if res.failed else ['none']
@@ -385,7 +399,8 @@ def write(self:EvalResult,
     return out/'report.md'
 
 # %% ../nbs/41_evaluate.ipynb #b6475342
-def load_inputs(data) -> tuple[object, list[dict], Path]:
+def load_inputs(data, # an `InkCache` folder, an InkML folder or file, or a path under the shared data
+               ) -> tuple[object, list[dict], Path]:
     "(inputs, failed, path) of `data`: an `InkCache` folder, a folder or file of InkML, or a path under the shared data"
     p = Path(data).expanduser()
     if not p.exists() and exists(shared_data(str(data))): p = shared_data(str(data))
@@ -395,7 +410,10 @@ def load_inputs(data) -> tuple[object, list[dict], Path]:
         return cache, cache.skipped, p
     return find_inkml(p), [], p
 
-def default_out(model, data:Path, root='outputs/eval') -> Path:
+def default_out(model,               # the checkpoint's path (None: the bundled model)
+                data:Path,           # the evaluated folder or file
+                root='outputs/eval', # the folder holding the reports
+               ) -> Path:
     "`root/<model stem>-<data name>`, with `-2`, `-3`... appended while that folder holds files"
     name = f"{Path(model).stem if model else 'default'}-{data.parent.name}-{data.name if data.is_dir() else data.stem}"
     out, i = Path(root)/name, 1

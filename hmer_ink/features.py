@@ -34,8 +34,9 @@ def _with(ink:Ink, pts:np.ndarray, lens:np.ndarray) -> Ink:
     return dataclasses.replace(ink, strokes=_unstack(pts, lens))
 
 # %% ../nbs/03_features.ipynb #7739c1d3
-def normalize_ink(ink:Ink,
-                  max_aspect:float=20.) -> Ink: # width/height beyond which width/`max_aspect` stands in for the height
+def normalize_ink(ink:Ink,              # the raw ink
+                  max_aspect:float=20., # width/height beyond which width/`max_aspect` stands in for the height
+                 ) -> Ink:
     "Drop repeated points; move the box's top-left to (0, 0); scale to height 1 (aspect kept); start T at 0"
     pts, lens = _stack(ink)
     if not len(pts): return _with(ink, pts, lens)
@@ -51,8 +52,9 @@ def normalize_ink(ink:Ink,
     return _with(ink, pts, lens)
 
 # %% ../nbs/03_features.ipynb #d7d42fee
-def resample_ink(ink:Ink,
-                 spacing:float=0.05) -> Ink: # arc length between consecutive points (normalized height units)
+def resample_ink(ink:Ink,            # a normalized ink
+                 spacing:float=0.05, # arc length between consecutive points (normalized height units)
+                ) -> Ink:
     "`ink` with its points evenly spaced along each stroke; ends kept, T interpolated, one-point strokes kept"
     if not spacing > 0: raise ValueError(f'spacing must be positive, got {spacing}')
     pts, lens = _stack(ink)
@@ -88,8 +90,9 @@ class FeatureConfig:
         return 4 + 2 * self.use_abs + self.use_time
 
 # %% ../nbs/03_features.ipynb #90eba6bd
-def featurize(ink:Ink,
-              cfg:FeatureConfig|None=None) -> np.ndarray: # (t, f) float32 with f = cfg.n_features
+def featurize(ink:Ink,                     # a normalized, resampled ink
+              cfg:FeatureConfig|None=None, # which features; None: `FeatureConfig()`
+             ) -> np.ndarray:              # (t, f) float32 with f = cfg.n_features
     "Rows [dx, dy, pen_down, pen_up, (x, y), (dt_s)] for every point of `ink`, stroke after stroke"
     cfg = default(cfg, FeatureConfig())
     pts, lens = _stack(ink)
@@ -103,8 +106,9 @@ def featurize(ink:Ink,
         out[1:, -1] = np.clip(np.diff(pts[:, t]) / 1000, 0, cfg.max_dt_s)
     return out
 
-def prepare(ink:Ink,
-            cfg:FeatureConfig|None=None) -> np.ndarray: # (t, f) float32
+def prepare(ink:Ink,                     # a raw ink, as `read_inkml` returns it
+            cfg:FeatureConfig|None=None, # resampling and features; None: `FeatureConfig()`
+           ) -> np.ndarray:              # (t, f) float32
     "Model input for a raw `ink` (the inference path): normalize, resample, featurize"
     cfg = default(cfg, FeatureConfig())
     return featurize(resample_ink(normalize_ink(ink), cfg.resample_spacing), cfg)
@@ -126,26 +130,37 @@ def _shear_m(shear_deg:float) -> np.ndarray:
     "Horizontal shear matrix (2, 2): x -= tan(shear) * y"
     return np.array([[1., -np.tan(np.deg2rad(shear_deg))], [0., 1.]])
 
-def scale_ink(ink:Ink, sx:float=1., sy:float=1.) -> Ink:
+def scale_ink(ink:Ink,     # the ink to scale
+              sx:float=1., # factor on x
+              sy:float=1., # factor on y
+             ) -> Ink:
     "`ink` with x times `sx` and y times `sy`"
     return _affine(ink, np.diag([sx, sy]))
 
-def rotate_ink(ink:Ink, rot_deg:float) -> Ink:
+def rotate_ink(ink:Ink,       # the ink to turn
+               rot_deg:float, # angle in degrees
+              ) -> Ink:
     "`ink` turned by `rot_deg` about the origin (clockwise on screen when y grows downwards)"
     return _affine(ink, _rot_m(rot_deg))
 
-def shear_ink(ink:Ink, shear_deg:float) -> Ink:
+def shear_ink(ink:Ink,         # the ink to slant
+              shear_deg:float, # slant angle in degrees
+             ) -> Ink:
     "`ink` slanted by `shear_deg` (positive leans the top right when y grows downwards)"
     return _affine(ink, _shear_m(shear_deg))
 
-def translate_ink(ink:Ink, dx:float, dy:float) -> Ink:
+def translate_ink(ink:Ink,  # the ink to move
+                  dx:float, # shift on x
+                  dy:float, # shift on y
+                 ) -> Ink:
     "`ink` moved by (`dx`, `dy`)"
     return _affine(ink, np.eye(2), (dx, dy))
 
 # %% ../nbs/03_features.ipynb #4c195412
-def jitter_ink(ink:Ink,
-               std:float, # standard deviation of the noise (normalized height units)
-               rng:np.random.Generator) -> Ink:
+def jitter_ink(ink:Ink,                 # the ink to perturb
+               std:float,               # standard deviation of the noise (normalized height units)
+               rng:np.random.Generator, # source of the noise
+              ) -> Ink:
     "`ink` with Gaussian noise of `std` added to every x and y"
     pts, lens = _stack(ink)
     out = pts.copy()
@@ -162,18 +177,20 @@ def _keep_strokes(ink:Ink, keep:np.ndarray) -> Ink:
     return dataclasses.replace(ink, strokes=[ink.strokes[i] for i in idx], symbols=syms,
                                trace_ids=None if ink.trace_ids is None else [ink.trace_ids[i] for i in idx])
 
-def drop_strokes(ink:Ink,
-                 p:float, # probability of dropping each stroke
-                 rng:np.random.Generator) -> Ink:
+def drop_strokes(ink:Ink,                 # the ink to thin out
+                 p:float,                 # probability of dropping each stroke
+                 rng:np.random.Generator, # decides which strokes go
+                ) -> Ink:
     "`ink` without each stroke with probability `p`, never dropping all of them"
     keep = rng.random(len(ink.strokes)) >= p
     if len(keep) and not keep.any(): keep[rng.integers(len(keep))] = True
     return _keep_strokes(ink, keep)
 
-def time_warp(ink:Ink,
-              strength:float, # std of the log speed of each piece (0: no warp)
-              rng:np.random.Generator,
-              n_pieces:int=4) -> Ink: # pieces of the piecewise-linear warp
+def time_warp(ink:Ink,                 # the ink whose T channel to warp
+              strength:float,          # std of the log speed of each piece (0: no warp)
+              rng:np.random.Generator, # draws the speed of each piece
+              n_pieces:int=4,          # pieces of the piecewise-linear warp
+             ) -> Ink:
     "`ink` with T warped by a random monotone curve (first and last time kept); unchanged without T"
     pts, lens = _stack(ink)
     if not exists(t := _t_col(ink)) or not len(pts) or np.ptp(pts[:, t]) == 0: return _with(ink, pts, lens)
@@ -215,7 +232,10 @@ def _linear(cfg:AugmentConfig, go:np.ndarray, rng:np.random.Generator) -> np.nda
     if go[2]: m = _rot_m(rng.uniform(-cfg.rot_deg, cfg.rot_deg)) @ m
     return m
 
-def augment(ink:Ink, cfg:AugmentConfig, rng:np.random.Generator) -> Ink:
+def augment(ink:Ink,                 # a normalized ink
+            cfg:AugmentConfig,       # probabilities and ranges of the distortions
+            rng:np.random.Generator, # draws every random choice
+           ) -> Ink:
     "A random distortion of the normalized `ink`: scale, slant, rotate, re-anchor, shift, jitter, drop strokes, warp T"
     go = rng.random(7) < [cfg.p_scale, cfg.p_shear, cfg.p_rot, cfg.p_translate, cfg.p_jitter, cfg.p_drop, cfg.p_time_warp]
     pts, lens = _stack(ink)

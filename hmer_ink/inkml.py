@@ -107,7 +107,9 @@ def _parsers() -> tuple[etree.XMLParser, etree.XMLParser]:
 def _fatal(log) -> set[str]: return {e.type_name for e in log if e.level_name == 'FATAL'}
 def _errors(log) -> str: return '; '.join(f'{e.message.strip()} (line {e.line})' for e in log)[:300]
 
-def parse_xml(data:bytes, path=None) -> etree._Element:
+def parse_xml(data:bytes, # the document's bytes
+              path=None,  # the file it came from, named in errors
+             ) -> etree._Element:
     "The root of the XML document `data`, parsed with the hardened parser; `InkMLError` naming `path` if malformed"
     if not data or data.isspace(): raise InkMLError(path, 'empty file')
     strict, recover = _parsers()
@@ -145,7 +147,10 @@ def _parse_flat(text:str, n_values:int) -> np.ndarray|None:
     vals = _fromstring(text, np.float64)
     return vals if exists(vals) and len(vals) == n_values else None
 
-def parse_traces(texts:list[str], n_channels:int, path=None) -> list[np.ndarray]:
+def parse_traces(texts:list[str], # the text of each `<trace>`: points separated by commas, values by blanks
+                 n_channels:int,  # values per point
+                 path=None,       # the file they came from, named in errors
+                ) -> list[np.ndarray]:
     "The strokes written in `texts` (the text of each `<trace>`), each (n_points, n_channels) float64"
     ends = list(accumulate(t.count(',') + 1 for t in texts))
     vals = _parse_flat(' '.join(texts).replace(',', ' '), ends[-1] * n_channels)
@@ -249,7 +254,9 @@ def _write_symbols(root, symbols:list[Symbol], ids:list[str]):
         for j in sym.stroke_ids: _el(g, 'traceView', traceDataRef=ids[j])
         if exists(sym.ref): _el(g, 'annotationXML', href=sym.ref)
 
-def write_inkml(ink:Ink, path:str|Path|None=None) -> str:
+def write_inkml(ink:Ink,                 # the ink to write
+                path:str|Path|None=None, # also write the document here (atomically); None: only return it
+               ) -> str:
     "`ink` as an InkML document; also written (atomically) to `path` when given"
     root = etree.Element(f'{{{NS}}}ink', nsmap={None: NS})
     for k, v in ink.annotations.items(): _el(root, 'annotation', v, type=k)
@@ -266,7 +273,8 @@ def write_inkml(ink:Ink, path:str|Path|None=None) -> str:
 # %% ../nbs/01_inkml.ipynb #97632538
 _mathtext = None
 
-def mathtext_label(label:str) -> str:
+def mathtext_label(label:str, # LaTeX, with or without surrounding `$`
+                  ) -> str:
     "`label` as matplotlib mathtext (`$...$`) when mathtext can parse it, else the raw string with `$` escaped"
     global _mathtext
     if _mathtext is None:
@@ -284,7 +292,8 @@ def _figsize(ink:Ink, height:float=2.) -> tuple[float, float]:
     x0, y0, x1, y1 = ink.bbox
     return float(np.clip(height * (x1 - x0) / max(y1 - y0, 1e-9), 1, 12)), height + 0.5
 
-def plot_ink(ink:Ink, ax=None, # draw on this matplotlib axes; None: a new figure
+def plot_ink(ink:Ink, # the ink to draw
+             ax=None, # draw on this matplotlib axes; None: a new figure
              title:str|None=None, # None: the ink's label; '' for no title
              color=None, # one color for every stroke; None: a color per stroke
              lw:float=2., # line width in points
@@ -301,9 +310,11 @@ def plot_ink(ink:Ink, ax=None, # draw on this matplotlib axes; None: a new figur
     if text := (ink.label or '') if title is None else title: ax.set_title(mathtext_label(text))
     return ax
 
-def render_ink(ink:Ink, path:str|Path, # the PNG to write
+def render_ink(ink:Ink, # the ink to draw
+               path:str|Path, # the PNG to write
                title:str|None=None, # None: the ink's label; '' for no title
-               dpi:int=100, **kwargs) -> Path:
+               dpi:int=100, # resolution of the PNG
+               **kwargs) -> Path:
     "Render `ink` to the PNG `path` (matplotlib's Agg backend, no display needed)"
     from matplotlib.figure import Figure
     from matplotlib.backends.backend_agg import FigureCanvasAgg

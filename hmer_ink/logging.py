@@ -41,7 +41,8 @@ def _csv_text(cols:list, rows:list, header:bool=True) -> str:
     w.writerows([[_fmt(r.get(c)) for c in cols] for r in rows])
     return buf.getvalue()
 
-def read_csv(path) -> list[dict]:
+def read_csv(path, # a CSV file, maybe still being written
+            ) -> list[dict]:
     "Rows of the CSV at `path` with numbers parsed ([] when absent); a half-written last line is ignored"
     path = Path(path)
     if not path.exists(): return []
@@ -49,7 +50,9 @@ def read_csv(path) -> list[dict]:
     text = text[:text.rfind('\n') + 1]
     return [{k: _parse(v) for k, v in r.items()} for r in csv.DictReader(io.StringIO(text))]
 
-def append_csv(path, row:dict):
+def append_csv(path,     # the CSV file (created when absent)
+               row:dict, # column -> value; a new column rewrites the file with it
+              ):
     "Append `row` to the CSV at `path` as one flushed line (rewriting the file atomically when columns are new)"
     path = Path(path)
     cols = next(csv.reader([path.open().readline()]), []) if path.exists() else []
@@ -65,7 +68,8 @@ def _num(v):
     "A plain float from a tensor, numpy or python number (None stays None)"
     return None if v is None else float(v)
 
-def recorded_metrics(recorder) -> dict:
+def recorded_metrics(recorder, # a fastai `Recorder`
+                    ) -> dict:
     "The last epoch's values of a fastai `Recorder` by column name (train_loss, valid_loss, metrics)"
     if not recorder.values: return {}
     names = [n for n in recorder.metric_names[1:] if n != 'time']
@@ -120,7 +124,8 @@ def epoch_stats(self:TrainMeter) -> dict:
 # %% ../nbs/32_logging.ipynb #c5fde170
 FIXED = ('epoch', 'step', 'train_loss', 'valid_loss', 'lr', 'samples_per_s', 'seconds')
 
-def lower_is_better(name:str) -> bool:
+def lower_is_better(name:str, # a loss or metric name
+                   ) -> bool:
     "Whether a metric called `name` improves downward (losses, error rates)"
     return any(w in name.lower() for w in ('loss', 'cer', 'wer', 'err', 'dist'))
 
@@ -128,11 +133,14 @@ def _latest(rows:list, key:str) -> list:
     "`rows` with one row per `key` (the last written), sorted by it"
     return sorted({r[key]: r for r in rows if exists(r.get(key))}.values(), key=lambda r: r[key])
 
-def metric_names(epochs:list) -> list:
+def metric_names(epochs:list, # rows of `metrics.csv`, as `read_csv` gives them
+                ) -> list:
     "The metric columns of `metrics.csv` rows, in file order"
     return [c for c in (epochs[0] if epochs else {}) if c not in FIXED]
 
-def best_of(epochs:list, name:str) -> dict|None:
+def best_of(epochs:list, # rows of `metrics.csv`
+            name:str,    # a loss or metric column
+           ) -> dict|None:
     "The epoch row where `name` was best"
     rows = [r for r in epochs if isinstance(r.get(name), (int, float)) and not math.isnan(r[name])]
     if not rows: return None
@@ -154,7 +162,11 @@ def _save(fig, path:Path) -> Path:
 
 def _xy(rows, x, y): return zip(*[(r[x], r[y]) for r in rows if exists(r.get(x)) and exists(r.get(y))]) 
 
-def plot_loss(epochs:list, batches:list, path, run:str='') -> Path:
+def plot_loss(epochs:list,  # rows of `metrics.csv`
+              batches:list, # rows of `batches.csv`
+              path,         # the PNG to write
+              run:str='',   # the run's name, for the title
+             ) -> Path:
     "Smoothed training loss per step, and training and validation loss per epoch"
     fig, ax = _axes(f'{run} loss'.strip(), 'step', 'loss')
     for rows, y, kw in [(batches, 'loss', dict(lw=0.8, alpha=0.7, label='train (smoothed)')),
@@ -166,14 +178,22 @@ def plot_loss(epochs:list, batches:list, path, run:str='') -> Path:
     ax.legend(fontsize=8)
     return _save(fig, Path(path))
 
-def plot_lr(epochs:list, batches:list, path, run:str='') -> Path:
+def plot_lr(epochs:list,  # rows of `metrics.csv` (used when there are no batch rows)
+            batches:list, # rows of `batches.csv`
+            path,         # the PNG to write
+            run:str='',   # the run's name, for the title
+           ) -> Path:
     "Learning rate per step"
     fig, ax = _axes(f'{run} learning rate'.strip(), 'step', 'lr')
     if xy := list(_xy(batches or epochs, 'step', 'lr')): ax.plot(*xy, marker='' if batches else 'o')
     ax.ticklabel_format(axis='y', style='sci', scilimits=(-2, 2))
     return _save(fig, Path(path))
 
-def plot_metric(epochs:list, name:str, path, run:str='') -> Path:
+def plot_metric(epochs:list, # rows of `metrics.csv`
+                name:str,    # the metric column
+                path,        # the PNG to write
+                run:str='',  # the run's name, for the title
+               ) -> Path:
     "Metric `name` per epoch, its best marked"
     best = best_of(epochs, name)
     way = 'lower' if lower_is_better(name) else 'higher'
@@ -204,7 +224,11 @@ def _status_line(status:dict, epochs:list, batches:list) -> str:
         parts.append(f'about {(n_epoch - len(epochs)) * sum(secs) / len(secs) / 60:.0f} min left')
     return ' · '.join(parts + [f"updated {time.strftime('%Y-%m-%d %H:%M:%S')}"])
 
-def write_summary(run_dir, epochs:list, batches:list, plots:list) -> Path:
+def write_summary(run_dir,      # the run's folder
+                  epochs:list,  # rows of `metrics.csv`
+                  batches:list, # rows of `batches.csv`
+                  plots:list,   # PNG paths in `training_metrics`, shown in this order
+                 ) -> Path:
     "Write `training_metrics/latest_summary.md` of `run_dir`"
     run_dir = Path(run_dir); out = run_dir/'training_metrics'
     status = _read_json(out/'status.json'); config = _read_json(out/'config.json')
@@ -227,7 +251,8 @@ def _read_json(path) -> dict:
 # %% ../nbs/32_logging.ipynb #6c7625b9
 def _safe_name(name:str) -> str: return re.sub(r'[^A-Za-z0-9_.-]', '_', name)
 
-def plot_run(run_dir) -> list[Path]:
+def plot_run(run_dir, # the run's folder
+            ) -> list[Path]:
     "Rewrite the summary and plots of `run_dir` from its `metrics.csv` and `batches.csv` alone"
     run_dir = Path(run_dir)
     epochs = _latest(read_csv(run_dir/'metrics.csv'), 'epoch')

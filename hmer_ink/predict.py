@@ -46,7 +46,8 @@ class Prediction:
         "The prediction of an input that could not be recognized"
         return cls(None, None, [], 0., None if path is None else str(path), str(error))
 
-def truth_of(ink:Ink) -> str|None:
+def truth_of(ink:Ink, # its `label` annotation, if any, is the truth
+            ) -> str|None:
     "The ink's label in normalized form (as it is when it does not normalize); None when it has none"
     if not (ink.label or '').strip(): return None
     try: return normalize_latex(ink.label)
@@ -60,7 +61,8 @@ def _part(d:dict, key:str, path) -> dict:
     if not isinstance(d.get(key), dict): raise CheckpointError(path, f'no {key!r} section: not a model checkpoint')
     return d[key]
 
-def model_from_checkpoint(ck:dict) -> tuple[HMERModel, Vocab, FeatureConfig]:
+def model_from_checkpoint(ck:dict, # a checkpoint as `load_checkpoint` returns it, full or weights-only
+                         ) -> tuple[HMERModel, Vocab, FeatureConfig]:
     "The float32 model (eval mode), vocabulary and feature settings of the loaded checkpoint `ck`"
     path = ck.get('path')
     vocab = Vocab.from_dict(_part(ck, 'vocab', path), path)
@@ -76,11 +78,13 @@ def model_from_checkpoint(ck:dict) -> tuple[HMERModel, Vocab, FeatureConfig]:
 # %% ../nbs/40_predict.ipynb #87fd2378
 class Recognizer:
     "A trained model with its vocabulary and feature settings: inks in, LaTeX out"
-    def __init__(self, model:HMERModel, vocab:Vocab,
+    def __init__(self, model:HMERModel,               # the trained model (moved to `device`, in eval mode)
+                 vocab:Vocab,                         # the vocabulary it was trained with
                  feature_cfg:FeatureConfig|None=None, # how inks become model input (the training run's)
                  cfg:dict|None=None,                  # the training config, a nested dict as checkpoints store it
                  device=None,                         # torch device or its name; None: the best available
-                 path:str|None=None):                 # the checkpoint it came from
+                 path:str|None=None,                  # the checkpoint it came from
+                ):
         self.device = pick_device(device)
         self.model, self.vocab, self.path = model.to(self.device).eval(), vocab, path
         self.feature_cfg, self.cfg = feature_cfg or FeatureConfig(), cfg or {}
@@ -102,13 +106,19 @@ class Recognizer:
         return f'Recognizer({self.path}, {self.model.n_params:,} params, {len(self.vocab)} tokens, {self.device})'
 
 # %% ../nbs/40_predict.ipynb #4cacdaa6
-def max_tokens(model:HMERModel, limit:int=200) -> int:
+def max_tokens(model:HMERModel, # its decoder's learned positions, if any, cap the answer
+               limit:int=200,   # the most tokens wanted
+              ) -> int:
     "Most tokens a hypothesis may have: `limit`, or fewer when the decoder's learned positions end sooner"
     n = getattr(model.decoder, 'max_len', None)
     return min(limit, n - 1) if exists(n) else limit
 
-def hypotheses(model:HMERModel, x:torch.Tensor, x_len:torch.Tensor, # (b, t, f) features and (b,) lengths
-               beam:int=5, n_best:int=1) -> list[list[tuple[list[int], float]]]:
+def hypotheses(model:HMERModel,    # decoded by its decoder when it has one, else by its CTC head
+               x:torch.Tensor,     # (b, t, f) features
+               x_len:torch.Tensor, # (b,) valid lengths
+               beam:int=5,         # beam width (1: greedy)
+               n_best:int=1,       # hypotheses kept per sample
+              ) -> list[list[tuple[list[int], float]]]:
     "Up to `n_best` (token ids, score) per sample, best first"
     k, max_len = max(beam, n_best), max_tokens(model)
     if exists(model.decoder) and (k == 1 or not exists(model.ctc_head)):  # beam width 1 is greedy decoding
@@ -174,7 +184,8 @@ def _depth(o) -> int:
     if isinstance(o, (list, tuple)): return 1 + (_depth(o[0]) if len(o) else 0)
     return 0
 
-def ink_from_strokes(strokes) -> Ink:
+def ink_from_strokes(strokes, # a list of strokes, each of (x, y) or (x, y, t) points
+                    ) -> Ink:
     "An `Ink` from plain strokes: each a list of (x, y) or (x, y, t) points, or an (n, 2|3) array"
     strokes = [np.asarray(s, dtype=np.float64) for s in strokes]
     n_channels = strokes[0].shape[-1] if strokes and strokes[0].ndim == 2 else 2
@@ -183,7 +194,8 @@ def ink_from_strokes(strokes) -> Ink:
     if not all(np.isfinite(s).all() for s in ink.strokes): raise ValueError('the strokes hold NaN or infinite values')
     return ink
 
-def as_ink(x) -> Ink|Prediction:
+def as_ink(x, # an `Ink`, an InkML path, or a list of strokes
+          ) -> Ink|Prediction:
     "`x` (an `Ink`, an InkML path or plain strokes) as an `Ink`, or a failed `Prediction` when its file cannot be read"
     if isinstance(x, Ink): return x
     if isinstance(x, (str, Path)):
@@ -214,9 +226,11 @@ def _figsize(ink:Ink, height:float=2.2) -> tuple[float, float]:
     x0, y0, x1, y1 = ink.bbox
     return float(np.clip(height * (x1 - x0) / max(y1 - y0, 1e-9), 4, 12)), height + 1.3
 
-def render_prediction(ink:Ink, pred:Prediction,
-                      path,             # the PNG to write
-                      dpi:int=100) -> Path:
+def render_prediction(ink:Ink,         # the ink that was read
+                      pred:Prediction, # what was read from it (its `path` and `truth` are shown too)
+                      path,            # the PNG to write
+                      dpi:int=100,     # resolution of the PNG
+                     ) -> Path:
     "Write a PNG with `ink`, the prediction `pred` as math and the truth when known"
     from matplotlib.figure import Figure
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -241,7 +255,8 @@ def visualize(self:Recognizer, pred:Prediction, ink:Ink, path) -> Path:
     return render_prediction(ink, pred, path)
 
 # %% ../nbs/40_predict.ipynb #133b87c6
-def png_names(paths:list) -> list[str]:
+def png_names(paths:list, # the inputs' paths, None for an ink without a file
+             ) -> list[str]:
     "A PNG file name per input path (None: `ink<i>`), from its stem; shared stems get a hash of the path appended"
     stems = [Path(p).stem if exists(p) else f'ink{i:05d}' for i, p in enumerate(paths)]
     n = Counter(s.lower() for s in stems)  # case-insensitive: 'A' and 'a' clash on macOS and Windows
@@ -252,7 +267,8 @@ def png_names(paths:list) -> list[str]:
 def _inkml_under(folder:Path) -> list[Path]:
     return sorted(p for p in folder.rglob('*') if p.suffix.lower() == '.inkml' and p.is_file())
 
-def expand_inputs(inputs) -> list[Path]:
+def expand_inputs(inputs, # file and folder paths and glob patterns (str or Path)
+                 ) -> list[Path]:
     "The files `inputs` name: files as given, folders searched recursively for .inkml files, glob patterns expanded"
     files = []
     for s in map(str, inputs):
@@ -272,14 +288,22 @@ def expand_inputs(inputs) -> list[Path]:
     return list(unique.values())
 
 # %% ../nbs/40_predict.ipynb #137f58fb
-def iter_predictions(rec:Recognizer, files:list, beam:int=5, n_best:int=1, batch_size:int=32, chunk:int=512):
+def iter_predictions(rec:Recognizer,    # the recognizer that reads them
+                     files:list,        # InkML paths (or anything `as_ink` takes)
+                     beam:int=5,        # beam width (1: greedy)
+                     n_best:int=1,      # hypotheses kept per input (best first)
+                     batch_size:int=32, # inputs decoded together
+                     chunk:int=512,     # files read into memory at a time
+                    ):
     "Yield (ink or None, prediction) for each of `files`, in order, reading and decoding `chunk` files at a time"
     for start in range(0, len(files), chunk):
         items = [as_ink(f) for f in files[start:start + chunk]]
         preds = iter(rec.predict_inks([i for i in items if isinstance(i, Ink)], beam, n_best, batch_size))
         for i in items: yield (i, next(preds)) if isinstance(i, Ink) else (None, i)
 
-def summary(preds:list[Prediction], device=None) -> str:
+def summary(preds:list[Prediction], # the predictions of a run
+            device=None,            # named in the line when given
+           ) -> str:
     "One line: files, errors, mean time per expression, and exact matches where the truth is known"
     ok = [p for p in preds if p.error is None]
     ms = sum(p.ms for p in ok) / max(len(ok), 1)

@@ -38,7 +38,7 @@ GLYPHS = {  # glyph -> its strokes, in writing order, as (n, 2) arrays in a one-
 
 # %% ../nbs/09_render.ipynb #47c7448f
 def pen_stroke(poly:np.ndarray, # (n, 2) the polyline to follow
-               rng:np.random.Generator,
+               rng:np.random.Generator, # source of the wobble
                step:float=.045, # mean distance between points, in em
                wobble:float=.006, # standard deviation of the smooth noise, in em
               ) -> np.ndarray:
@@ -80,14 +80,17 @@ SAMPLES = {  # name -> (label, normalizedLabel, layout)
 }
 DEFAULT_SAMPLE = 'samples/x2_plus_1.inkml'  # what `hmer_ink_render` shows when given no file
 
-def sample_ink(name:str, seed:int=0) -> Ink:
+def sample_ink(name:str,   # a key of `SAMPLES`
+               seed:int=0, # seed of the random wobble, slant and timing
+              ) -> Ink:
     "The synthetic ink of the sample `name`, with MathWriting-style annotations"
     label, normalized, layout = SAMPLES[name]
     return synth_ink(layout, {'label': label, 'splitTagOriginal': 'synthetic', 'inkCreationMethod': 'hmer-ink-synthetic',
                               'labelCreationMethod': 'hmer-ink-synthetic', 'sampleId': f'hmer-ink-{name}',
                               'normalizedLabel': normalized}, seed=seed)
 
-def make_sample_inks(out_dir:str|Path) -> list[Path]:
+def make_sample_inks(out_dir:str|Path, # the folder to write the InkML files in
+                    ) -> list[Path]:
     "Write every sample to `out_dir`/NAME.inkml"
     paths = [Path(out_dir)/f'{name}.inkml' for name in SAMPLES]
     for seed, (name, p) in enumerate(zip(SAMPLES, paths)): write_inkml(sample_ink(name, seed), p)
@@ -96,7 +99,8 @@ def make_sample_inks(out_dir:str|Path) -> list[Path]:
 # %% ../nbs/09_render.ipynb #9c4daa3d
 def render_file(path:str|Path|None=None, # an InkML file; None: the bundled sample
                 out:str|Path='sample.png', # the PNG to write
-                dpi:int=100) -> tuple[Path, str|None]:
+                dpi:int=100, # resolution of the PNG
+               ) -> tuple[Path, str|None]:
     "Render the InkML file `path` to the PNG `out`; return the PNG's path and the ink's label"
     ink = read_inkml(path or asset_path(DEFAULT_SAMPLE))
     return render_ink(ink, out, dpi=dpi), ink.label

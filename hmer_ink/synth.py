@@ -25,7 +25,8 @@ __all__ = ['DIGITS', 'LATIN', 'GREEK', 'OPERATORS', 'RELATIONS', 'ARROWS', 'DELI
 # %% ../nbs/06_synth.ipynb #62202633
 _KEEP = {r'\sqrt', r'\frac', r'\prime'}  # tokens normalize_latex rewrites when alone (they need arguments or a base)
 
-def symbol_label(label:str) -> str|None:
+def symbol_label(label:str, # a segmented symbol's label, e.g. `\lt`
+                ) -> str|None:
     "The MathWriting token a symbol's label stands for (`\\lt` -> `<`), or None when it is not one token"
     try:
         toks = tokenize(label.strip())
@@ -35,7 +36,8 @@ def symbol_label(label:str) -> str|None:
     return norm[0] if len(norm) == 1 else None
 
 # %% ../nbs/06_synth.ipynb #1ac3bba1
-def normalize_symbol(strokes:list[np.ndarray]) -> list[np.ndarray]:
+def normalize_symbol(strokes:list[np.ndarray], # one symbol's (n, 2+) strokes
+                    ) -> list[np.ndarray]:
     "x, y of `strokes`, repeated points dropped, moved to the origin and scaled so the box's longer side is 1"
     xy = [s[:, :2][np.r_[True, (np.diff(s[:, :2], axis=0) != 0).any(1)]] for s in strokes]
     pts = np.concatenate(xy)  # (n, 2)
@@ -44,12 +46,14 @@ def normalize_symbol(strokes:list[np.ndarray]) -> list[np.ndarray]:
 
 _COUNTER = re.compile(r'[-_]\d+$')  # a file name's trailing counter
 
-def crohme_writer(ink:Ink) -> str:
+def crohme_writer(ink:Ink, # a CROHME ink, read from its file
+                 ) -> str:
     "Who wrote `ink`: `folder/writer annotation`, else `folder/file name without its counter`"
     p = Path(ink.path or 'unknown')
     return f"{p.parent.name}/{ink.annotations.get('writer') or re.sub(_COUNTER, '', p.stem)}"
 
-def ink_symbols(ink:Ink) -> list[tuple[str, list[np.ndarray]]]:
+def ink_symbols(ink:Ink, # an ink with a symbol segmentation (CROHME's traceGroups)
+               ) -> list[tuple[str, list[np.ndarray]]]:
     "(token, normalized strokes) of each symbol of `ink`'s segmentation whose label is one token"
     out = []
     for s in ink.symbols or []:
@@ -71,7 +75,8 @@ def _jsonl_symbols(root:Path):
             if (tok := symbol_label(r['label'])) and ids and all(0 <= i < len(ink.strokes) for i in ids):
                 yield tok, f'mathwriting/{sid}', sid, normalize_symbol([ink.strokes[i] for i in ids])
 
-def mathwriting_symbols(root):
+def mathwriting_symbols(root, # holding symbols.jsonl and train/, or a symbols/ folder of InkML
+                       ):
     "(token, writer, source, strokes) of each symbol of the MathWriting tree at `root`"
     root = Path(root)
     if (root/'symbols.jsonl').exists() and (root/'train').is_dir(): yield from _jsonl_symbols(root); return
@@ -94,8 +99,13 @@ def _flat(strokes:list[np.ndarray]) -> tuple[np.ndarray, list[int]]:
 
 class SymbolBank:
     "Handwritten symbols normalized to their boxes, with their tokens, writers and sources"
-    def __init__(self, points:np.ndarray, stroke_ends:np.ndarray, symbol_ends:np.ndarray, labels:list[str],
-                 writers:list[str], sources:list[str]):
+    def __init__(self, points:np.ndarray, # (p, 2) every stroke's points, end to end
+                 stroke_ends:np.ndarray,  # (s+1,) where each stroke starts in `points`, then the end
+                 symbol_ends:np.ndarray,  # (n+1,) where each symbol's strokes start in the strokes, then the end
+                 labels:list[str],        # each symbol's token
+                 writers:list[str],       # who wrote each symbol
+                 sources:list[str],       # the file or sample each symbol was cut from
+                ):
         self.points, self.stroke_ends, self.symbol_ends = points, stroke_ends, symbol_ends  # (p, 2), (s+1,), (n+1,)
         self.labels, self.writers, self.sources = labels, writers, sources
         self.by_label, self.by_writer = {}, {}  # token -> symbols; writer -> token -> symbols
@@ -304,7 +314,8 @@ def _with_rules(glyphs:list[Glyph], rects) -> list[Glyph]:
     return glyphs
 
 # %% ../nbs/06_synth.ipynb #dad189dd
-def visible_tokens(toks:list[str]) -> list[str]:
+def visible_tokens(toks:list[str], # tokens of a normalized label
+                  ) -> list[str]:
     "The tokens that draw something: braces, `^`, `_` and the brackets of `\\sqrt[n]` left out"
     out, depth = [], None
     for i, t in enumerate(toks):
@@ -335,7 +346,8 @@ def _grow_delimiters(glyphs:list[Glyph]) -> list[Glyph]:
                 glyphs[j] = Glyph(glyphs[j].token, box)
     return glyphs
 
-def display_fractions(toks:list[str]) -> list[str]:
+def display_fractions(toks:list[str], # tokens of a normalized label
+                     ) -> list[str]:
     "Fractions that are not inside another fraction as `\\dfrac`: full-size parts, as people write them"
     out, inside, todo = [], [False], [0]  # per brace level: within a fraction? fraction arguments still to open
     for t in toks:
@@ -386,7 +398,11 @@ def _rot(deg:float) -> np.ndarray:
     a = np.deg2rad(deg)
     return np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
 
-def fit_symbol(strokes:list[np.ndarray], box:tuple, rng:np.random.Generator, cfg:SynthConfig) -> list[np.ndarray]:
+def fit_symbol(strokes:list[np.ndarray], # a normalized bank sample (`normalize_symbol`)
+               box:tuple,                # (x0, y0, x1, y1) to fill, em
+               rng:np.random.Generator,  # draws the size, shift and rotation
+               cfg:SynthConfig,          # how much they vary
+              ) -> list[np.ndarray]:
     "Normalized `strokes` scaled into `box` (aspect kept, limited stretch), with a random size, shift and rotation"
     pts = np.concatenate(strokes)  # (n, 2)
     lo, ext = pts.min(0), np.maximum(np.ptp(pts, 0), cfg.min_size)
@@ -399,8 +415,11 @@ def fit_symbol(strokes:list[np.ndarray], box:tuple, rng:np.random.Generator, cfg
     mid = lo + np.ptp(pts, 0) / 2
     return [(st - mid) @ m.T + centre for st in strokes]
 
-def fit_radical(strokes:list[np.ndarray], box:tuple, rng:np.random.Generator, cfg:SynthConfig,
-                split:float|None=None, # where the radicand starts (x, em); None: where the sample's hook ends
+def fit_radical(strokes:list[np.ndarray], # a normalized `\sqrt` bank sample
+                box:tuple,                # (x0, y0, x1, y1) of the radical sign and its overline, em
+                rng:np.random.Generator,  # draws the size
+                cfg:SynthConfig,          # how much it varies
+                split:float|None=None,    # where the radicand starts (x, em); None: where the sample's hook ends
                ) -> list[np.ndarray]:
     "A `\\sqrt` sample in `box`: its hook (up to its top point) before `split`, the rest stretched over the radicand"
     pts = np.concatenate(strokes)  # (n, 2)
@@ -416,7 +435,9 @@ def fit_radical(strokes:list[np.ndarray], box:tuple, rng:np.random.Generator, cf
     return [warp(st) for st in strokes]
 
 # %% ../nbs/06_synth.ipynb #9a7220ab
-def drawable(token:str, bank:SymbolBank) -> bool:
+def drawable(token:str,       # a LaTeX token
+             bank:SymbolBank, # the symbols there are
+            ) -> bool:
     "Can `token` be drawn from `bank`?"
     if token == r'\frac' or bank.has(token) or bank.has(ALIASES.get(token, '')): return True
     return token in FUNCTIONS and all(bank.has(c) for c in token[1:])
@@ -429,7 +450,12 @@ def _bar(box:tuple, rng:np.random.Generator, cfg:SynthConfig) -> list[np.ndarray
                      [x1 + rng.normal(.02, .04) * w, y + rng.normal(0, .02)]])  # (2, 2)
     return [pen_stroke(ends, rng, step=.04, wobble=cfg.bar_wobble)]
 
-def draw_glyph(g:Glyph, bank:SymbolBank, rng:np.random.Generator, writer:str|None, cfg:SynthConfig) -> list[np.ndarray]:
+def draw_glyph(g:Glyph,                 # a glyph of `layout`
+               bank:SymbolBank,         # where its handwritten samples come from
+               rng:np.random.Generator, # picks the sample and its jitter
+               writer:str|None,         # take the sample from this writer when they wrote the token
+               cfg:SynthConfig,         # the randomness of the fit
+              ) -> list[np.ndarray]:
     "The strokes (em) that write the glyph `g`"
     if g.token == r'\frac': return _bar(g.box, rng, cfg)
     if g.token == r'\sqrt' and bank.has(g.token):
@@ -470,10 +496,11 @@ def _timed(strokes:list[list[np.ndarray]], rng, cfg:SynthConfig, units:float) ->
     lo = np.concatenate(out)[:, :2].min(0) - rng.uniform(10, 60, 2)
     return [np.c_[(s[:, :2] - lo).round(2), s[:, 2:].round() - out[0][0, 2].round()] for s in out]
 
-def synthesize(label:str, # LaTeX (normalized here)
-               bank:SymbolBank, rng:np.random.Generator,
-               cfg:SynthConfig|None=None,
-               sample_id:str|None=None, # default: 16 random hex digits
+def synthesize(label:str,                  # LaTeX (normalized here)
+               bank:SymbolBank,            # where the handwritten symbols come from
+               rng:np.random.Generator,    # all the randomness of the sample
+               cfg:SynthConfig|None=None,  # how much it varies; None: the defaults
+               sample_id:str|None=None,    # default: 16 random hex digits
                label_method:str|None=None, # `labelCreationMethod`, e.g. 'crohme' or 'recombined'
               ) -> Ink:
     "A synthetic handwritten ink of `label` from `bank`'s symbols; `SynthError` when it cannot be made"

@@ -54,7 +54,10 @@ class LabelGenerator:
     "New labels from recombined sub-expressions of source labels; `gen(rng) -> (label, 'crohme'|'recombined')`"
     def __init__(self, labels, # source LaTeX labels (normalized here)
                  ok=None, # token -> bool: can it be drawn (e.g. `partial(drawable, bank=bank)`); None: any supported
-                 max_tokens:int=40, p_source:float=.2, check_layout:bool=True):
+                 max_tokens:int=40, # longest label made, in tokens
+                 p_source:float=.2, # chance of returning a source label unchanged
+                 check_layout:bool=True, # keep only labels that `layout` can lay out
+                ):
         self.ok, self.max_tokens, self.p_source = ok or SUPPORTED.__contains__, max_tokens, p_source
         self.check = check_layout
         self.sources = sorted({n for l in labels if (n := self._clean(l, check=False))})
@@ -158,8 +161,17 @@ def _make_range(span:tuple[int, int]) -> Counter:
     return res
 
 # %% ../nbs/06a_synth_labels.ipynb #7f40a5f0
-def synth_files(n:int, out, bank:SymbolBank, gen:LabelGenerator, *, seed:int=0, n_workers:int=1, shard_size:int=5000,
-                chunk:int|None=None, cfg:SynthConfig|None=None, progress:bool=True) -> Counter:
+def synth_files(n:int,                     # samples 0..n-1
+                out,                       # output folder (shard subfolders of InkML files)
+                bank:SymbolBank,           # where the handwritten symbols come from
+                gen:LabelGenerator,        # makes the labels
+                *, seed:int=0,             # sample i uses the random state (seed, i)
+                n_workers:int=1,           # worker processes
+                shard_size:int=5000,       # files per subfolder
+                chunk:int|None=None,       # samples per task; None: about 1% of `n` (20 to 500)
+                cfg:SynthConfig|None=None, # the randomness of `synthesize`; None: the defaults
+                progress:bool=True,        # print a progress line to stderr after each task
+               ) -> Counter:
     "Write samples 0..`n`-1 under `out` (existing ones kept); counts: written, kept, skipped, failed attempts by reason"
     out, t0, tot = Path(out), time.time(), Counter()
     args = (bank, gen, cfg or SynthConfig(), out, seed, shard_size)

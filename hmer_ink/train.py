@@ -71,11 +71,11 @@ class LoopConfig:
 class TrainConfig:
     run: str = 'default'                    # run name: outputs go to {out_dir}/{run}
     out_dir: str = 'outputs'                # parent folder of runs
-    data: DataConfig = field(default_factory=DataConfig)
-    features: FeatureConfig = field(default_factory=FeatureConfig)
+    data: DataConfig = field(default_factory=DataConfig)                # the InkML folders and their caches
+    features: FeatureConfig = field(default_factory=FeatureConfig)      # resampling and per-point features
     augment: AugmentConfig|None = field(default_factory=AugmentConfig)  # None: no augmentation
-    model: ModelConfig = field(default_factory=ModelConfig)
-    train: LoopConfig = field(default_factory=LoopConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)             # the network's shape
+    train: LoopConfig = field(default_factory=LoopConfig)               # the optimization loop
 
     @property
     def run_dir(self) -> Path: return Path(self.out_dir)/self.run
@@ -83,7 +83,10 @@ class TrainConfig:
 # %% ../nbs/30_train.ipynb #c0d883ce
 def _field_types(cls): return typing.get_type_hints(cls)
 
-def from_dict(cls, d:dict|None, where:str=''):
+def from_dict(cls,          # the dataclass to build
+              d:dict|None,  # its fields; nested dicts for nested dataclasses (None: None)
+              where:str='', # prefix of the key names in error messages
+             ):
     "Build dataclass `cls` from nested dict `d`, refusing unknown keys with a message naming them"
     if d is None: return None
     if dataclasses.is_dataclass(d): return d
@@ -104,7 +107,8 @@ def _coerce(hint, v, key:str):
     try: return float(v) if float in kinds and not (int in kinds and isinstance(v, int)) else int(v)
     except (TypeError, ValueError): raise ValueError(f'config key {key}: expected a number, got {v!r}') from None
 
-def to_dict(cfg) -> dict:
+def to_dict(cfg, # a config dataclass
+           ) -> dict:
     "A plain nested dict of a config (YAML/JSON/checkpoint friendly)"
     return json.loads(json.dumps(asdict(cfg)))
 
@@ -114,7 +118,9 @@ def _set(d:dict, key:str, value):
     for p in path: d = d.setdefault(p, {}) if isinstance(d.get(p, {}), dict) else d[p]
     d[last] = value
 
-def load_config(path:str|None=None, overrides=()) -> TrainConfig:
+def load_config(path:str|None=None, # a YAML config (None: the defaults)
+                overrides=(),       # `key=value` strings with dotted keys, e.g. `train.lr=3e-4`
+               ) -> TrainConfig:
     "Defaults, then the YAML at `path`, then `key=value` overrides (values parsed as YAML)"
     d = to_dict(TrainConfig())
     if path:
@@ -130,19 +136,25 @@ def load_config(path:str|None=None, overrides=()) -> TrainConfig:
     return from_dict(TrainConfig, d)
 
 # %% ../nbs/30_train.ipynb #ff33e88b
-def data_root(cfg:TrainConfig) -> Path:
+def data_root(cfg:TrainConfig, # the run's config
+             ) -> Path:
     "The folder `data.train`/`data.valid` are relative to"
     if cfg.data.root: return Path(cfg.data.root).expanduser()
     return shared_data() or Path('.')
 
-def source_cache(folder, cache_dir, n_workers:int|None=None):
+def source_cache(folder,                  # a folder of InkML files
+                 cache_dir,               # where the caches are kept
+                 n_workers:int|None=None, # processes packing a new cache (None: one per CPU)
+                ):
     "The cache of InkML `folder` (built on first use)"
     folder = Path(folder).resolve()
     if not folder.exists(): raise FileNotFoundError(f'{folder}: data folder not found (set data.root or HMER_INK_DATA)')
     key = hashlib.sha1(str(folder).encode()).hexdigest()[:8]
     return build_cache(find_inkml(folder), Path(cache_dir)/f'{folder.name}-{key}', n_workers=n_workers)
 
-def build_datasets(cfg:TrainConfig, vocab:Vocab|None=None):
+def build_datasets(cfg:TrainConfig,        # the run's config
+                   vocab:Vocab|None=None, # a resumed run's vocabulary; None: built from the training labels
+                  ):
     "Training and validation `InkDataset`s of `cfg`, and the vocabulary (built from training labels unless given)"
     root = data_root(cfg)
     trn = [source_cache(root/p, cfg.data.cache_dir) for p in cfg.data.train]
@@ -153,7 +165,9 @@ def build_datasets(cfg:TrainConfig, vocab:Vocab|None=None):
     return train_ds, valid_ds, vocab
 
 # %% ../nbs/30_train.ipynb #0e4b372a
-def resolve_precision(precision:str, device) -> str:
+def resolve_precision(precision:str, # 'auto', 'fp32', 'bf16' or 'fp16'
+                      device,        # the training device, or its name
+                     ) -> str:
     "The precision `auto` means on `device`: bf16 on CPU and bf16-capable CUDA, fp16 on MPS and older CUDA"
     if precision != 'auto': return precision
     t = torch.device(device).type
@@ -163,7 +177,10 @@ def resolve_precision(precision:str, device) -> str:
 class Autocast(Callback):
     "Run the forward pass and loss under `torch.autocast(device_type, dtype)`"
     order = 10
-    def __init__(self, device_type:str, dtype=torch.bfloat16): self.device_type,self.dtype,self.ctx = device_type,dtype,None
+    def __init__(self, device_type:str,  # 'cpu', 'cuda' or 'mps'
+                 dtype=torch.bfloat16,   # torch.bfloat16 or torch.float16
+                ):
+        self.device_type,self.dtype,self.ctx = device_type,dtype,None
     def context(self): return torch.autocast(self.device_type, dtype=self.dtype)
     def before_batch(self): self.ctx = self.context(); self.ctx.__enter__()
     def after_loss(self): self._exit()
@@ -176,7 +193,9 @@ class ScaledFP16(MixedPrecision):
     "fastai's CUDA fp16 with a gradient scaler, minus its output cast: our loss casts itself, and outputs may hold None"
     def after_pred(self): pass
 
-def precision_callbacks(precision:str, device) -> list:
+def precision_callbacks(precision:str, # 'auto', 'fp32', 'bf16' or 'fp16'
+                        device,        # the training device, or its name
+                       ) -> list:
     "Callbacks for `precision` ('fp32', 'bf16', 'fp16', 'auto') on `device`"
     p, t = resolve_precision(precision, device), torch.device(device).type
     if p == 'fp32': return []
@@ -187,7 +206,10 @@ def precision_callbacks(precision:str, device) -> list:
 # %% ../nbs/30_train.ipynb #1e814456
 class DecodeState:
     "Greedy-decodes up to `n` validation samples per epoch (0: all) and scores them"
-    def __init__(self, vocab:Vocab, n:int=256, autocast=None):
+    def __init__(self, vocab:Vocab, # turns the decoded ids into LaTeX
+                 n:int=256,         # samples decoded per validation (0: all)
+                 autocast=None,     # an `Autocast` to decode under (None: full precision)
+                ):
         self.vocab,self.n,self.autocast = vocab,n,autocast
         self.reset()
 
@@ -222,7 +244,10 @@ class DecodeState:
 
 class DecodeMetric(Metric):
     "One number (`key`) of a shared `DecodeState`"
-    def __init__(self, state:DecodeState, key:str): self.state,self.key = state,key
+    def __init__(self, state:DecodeState, # the decoded samples and their scores, shared by the metrics
+                 key:str,             # which score: 'exprate' or 'cer'
+                ):
+        self.state,self.key = state,key
     def reset(self): self.state.reset()
     def accumulate(self, learn): self.state.accumulate(learn)
     def gather(self): self.state.gather()
@@ -261,7 +286,9 @@ def _rng_from_list(s): return (s[0], tuple(s[1]), s[2])
 class TrainState(Callback):
     "Records (and on resume restores) the position inside the run: epoch, step, batch order and augmentation state"
     order = -5   # after fastai's TrainEvalCallback
-    def __init__(self, resume:dict|None=None): self.resume,self.epoch_rng,self.skipped = resume,None,0
+    def __init__(self, resume:dict|None=None, # the position to continue from (`resume_position`); None: a new run
+                ):
+        self.resume,self.epoch_rng,self.skipped = resume,None,0
 
     def before_fit(self):
         if self.resume: self.learn.train_iter = self.resume['step']
@@ -295,11 +322,17 @@ def _payload(cfg:TrainConfig, vocab:Vocab):
     return get
 
 # %% ../nbs/30_train.ipynb #9bb9d1a5
-def ids_to_latex(vocab:Vocab, ids) -> str:
+def ids_to_latex(vocab:Vocab, # the vocabulary of the ids
+                 ids,         # token ids, as decoding gives them
+                ) -> str:
     "LaTeX string of token ids (stops at eos, drops specials)"
     return detokenize(vocab.decode(ids))
 
-def build_learner(cfg:TrainConfig, dls, vocab:Vocab, device=None) -> HmerLearner:
+def build_learner(cfg:TrainConfig, # the run's config
+                  dls,             # `DataLoaders` from `make_dls`
+                  vocab:Vocab,     # the targets' vocabulary
+                  device=None,     # None: `cfg.train.device`
+                 ) -> HmerLearner:
     "A `HmerLearner` for `cfg` on `dls`"
 
     device = device or pick_device(cfg.train.device)
@@ -319,11 +352,16 @@ def build_learner(cfg:TrainConfig, dls, vocab:Vocab, device=None) -> HmerLearner
     return learn
 
 # %% ../nbs/30_train.ipynb #42893b5b
-def seed_everything(seed:int):
+def seed_everything(seed:int, # the seed of every global generator
+                   ):
     "Seed python, numpy and torch"
     random.seed(seed); np.random.seed(seed); torch.manual_seed(seed)
 
-def train(cfg:TrainConfig, resume:str|None=None, extra_cbs=(), quiet:bool=False) -> HmerLearner:
+def train(cfg:TrainConfig,        # the run's config
+          resume:str|None=None,   # a checkpoint to continue: its weights, optimizer, vocabulary and position
+          extra_cbs=(),           # more callbacks for the `Learner`
+          quiet:bool=False,       # no progress bars or lines, no per-epoch table
+         ) -> HmerLearner:
     "Train per `cfg` (or continue the checkpoint `resume`, whose config wins); returns the `Learner`"
     d = init_distributed(cfg.train.device)
     device = d.device

@@ -111,7 +111,8 @@ def _button(label:str, icon:str, f) -> W.Button:
     b.on_click(lambda _: f())
     return b
 
-def alternatives_html(n_best:list[dict]) -> str:
+def alternatives_html(n_best:list[dict], # [{latex, score}], best first (`Prediction.n_best`)
+                     ) -> str:
     "A table of the n best readings: rank, the formula (for MathJax), its source and its score"
     rows = ''.join(f'<tr><td>{i}</td><td>${html.escape(h["latex"])}$</td><td><code>{html.escape(h["latex"])}</code></td>'
                    f'<td>{h["score"]:.3f}</td></tr>' for i, h in enumerate(n_best, 1))
@@ -120,10 +121,13 @@ def alternatives_html(n_best:list[dict]) -> str:
 class DrawingPad:
     "Write math with a pen, finger or mouse; the `recognizer` reads it after each pen-up"
     def __init__(self, recognizer:Recognizer|None=None, # None: draw and save only
-                 beam:int=5, n_best:int=5,              # beam width and readings shown
+                 beam:int=5,                            # beam width (1: greedy)
+                 n_best:int=5,                          # readings shown
                  delay_s:float=0.4,                     # pause after a pen-up before reading (0: read at once)
                  auto:bool=True,                        # read after each stroke (else only on `recognize`)
-                 width:int=640, height:int=220):        # canvas size, CSS pixels
+                 width:int=640,                         # canvas width, CSS pixels
+                 height:int=220,                        # canvas height, CSS pixels
+                ):
         self.recognizer, self.beam, self.n_best, self.delay_s, self.auto = recognizer, beam, n_best, delay_s, auto
         self.prediction, self.listeners, self._timer, self._version = None, [], None, 0
         self._lock = threading.RLock()
@@ -239,7 +243,8 @@ def state(self:DrawingPad) -> dict:
 # %% ../nbs/50_widgets.ipynb #1ed3e0ad
 class InkFolder:
     "The InkML files under a folder as a split: `len`, `[i] -> Ink`, `labels` (normalized; read on first use)"
-    def __init__(self, folder):
+    def __init__(self, folder, # searched recursively for .inkml files
+                      ):
         self.path, self.paths, self._labels = Path(folder), find_inkml(folder), None
         if not self.paths: raise BadInputError(folder, 'no .inkml files in this folder')
     def __len__(self): return len(self.paths)
@@ -258,7 +263,8 @@ class InkList(list):
     @property
     def labels(self) -> list[str]: return [truth_of(i) or '' for i in self]
 
-def as_split(src):
+def as_split(src, # an `InkCache`, a folder of InkML, a list of `Ink`s, or anything with `labels` and `[i]`
+            ):
     "`src` (an `InkCache`, a folder of InkML, a list of `Ink`s) as something with `len`, `[i] -> Ink` and `labels`"
     if isinstance(src, (str, Path)): return InkFolder(src)
     if isinstance(src, list): return InkList(src)
@@ -272,8 +278,10 @@ def _tokens(label:str) -> list[str]:
 # %% ../nbs/50_widgets.ipynb #3793a679
 class DatasetBrowser:
     "Page through the inks of a split with their labels; filter by tokens and length"
-    def __init__(self, splits,          # a split (InkCache, folder of InkML, list of Inks) or a dict name -> split
-                 page_size:int=12, n_cols:int=4):
+    def __init__(self, splits,     # a split (InkCache, folder of InkML, list of Inks) or a dict name -> split
+                 page_size:int=12, # inks per page
+                 n_cols:int=4,     # columns of the grid
+                ):
         self.splits = {k: as_split(v) for k, v in (splits.items() if isinstance(splits, dict) else [('split', splits)])}
         self.page_size, self.n_cols, self._tok, self._busy = page_size, n_cols, {}, False
         self.pick = W.Dropdown(options=list(self.splits), description='split')
@@ -353,7 +361,9 @@ def figure(self:DatasetBrowser):
             ax.text(0, 1, str(i), transform=ax.transAxes, fontsize=7, color='gray', va='top')
     return fig
 
-def figure_png(fig, dpi:int=80) -> bytes:
+def figure_png(fig,        # a matplotlib figure
+               dpi:int=80, # resolution of the PNG
+              ) -> bytes:
     "The matplotlib figure `fig` as PNG bytes"
     buf = io.BytesIO()
     fig.savefig(buf, format='png', dpi=dpi)

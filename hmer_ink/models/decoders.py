@@ -15,13 +15,18 @@ from .encoders import Attention, MLP, len_mask
 __all__ = ['map_state', 'reorder_state', 'DecoderBlock', 'TransformerDecoder', 'LSTMDecoder']
 
 # %% ../../nbs/11_models.decoders.ipynb #c3c8e5c8
-def map_state(state, fn):
+def map_state(state, # a decoder state: tensors in nested dicts, lists and tuples
+              fn,    # applied to every tensor
+             ):
     "Apply `fn` to every tensor in the nested dicts/lists/tuples of `state`, keeping other leaves"
     if isinstance(state, dict): return {k: map_state(v, fn) for k, v in state.items()}
     if isinstance(state, (list, tuple)): return type(state)(map_state(v, fn) for v in state)
     return fn(state) if isinstance(state, torch.Tensor) else state
 
-def reorder_state(state, idx:torch.Tensor, skip=()):
+def reorder_state(state,            # a decoder state: tensors in nested dicts, lists and tuples
+                  idx:torch.Tensor, # (b',) rows to keep, in their new order
+                  skip=(),          # top-level keys of `state` left as they are
+                 ):
     "Rows `idx` (b',) of every tensor in `state` (beam search, dropping finished samples), but for the entries in `skip`"
     pick = lambda t: t.index_select(0, idx)
     if skip: return {k: v if k in skip else map_state(v, pick) for k, v in state.items()}
@@ -30,7 +35,10 @@ def reorder_state(state, idx:torch.Tensor, skip=()):
 # %% ../../nbs/11_models.decoders.ipynb #888bbad3
 class DecoderBlock(nn.Module):
     "Pre-norm decoder block: causal self-attention, cross-attention to memory, MLP"
-    def __init__(self, d:int, n_heads:int, d_ff:int, dropout:float=0.):
+    def __init__(self, d:int,       # model width
+                 n_heads:int,       # attention heads; `d` must be divisible by it
+                 d_ff:int,          # MLP hidden width
+                 dropout:float=0.): # on attention weights, residual branches and the MLP output
         super().__init__()
         self.ln1, self.self_attn = nn.LayerNorm(d), Attention(d, n_heads, dropout)
         self.ln2, self.cross_attn = nn.LayerNorm(d), Attention(d, n_heads, dropout)

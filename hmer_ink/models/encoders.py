@@ -27,12 +27,17 @@ def mask_pad(x:torch.Tensor,    # (b, n, d)
     "`x` with the padded steps set to zero"
     return x.masked_fill(~mask[..., None], 0.)
 
-def conv_len(lens, stride:int=2):
+def conv_len(lens,         # input lengths (an int or a tensor)
+             stride:int=2, # the convolution's stride
+            ):
     "Output length of an odd-kernel, same-padded convolution with `stride` over `lens` steps"
     return (lens - 1) // stride + 1
 
 # %% ../../nbs/10_models.encoders.ipynb #4b573b75
-def sinusoidal(n:int, d:int, device=None) -> torch.Tensor:
+def sinusoidal(n:int,       # positions
+               d:int,       # channels (even)
+               device=None, # where to build the table
+              ) -> torch.Tensor:
     "(n, d) sinusoidal position table: sin on even channels, cos on odd ones"
     pos = torch.arange(n, device=device, dtype=torch.float32)[:, None]  # (n, 1)
     freq = torch.exp(torch.arange(0, d, 2, device=device, dtype=torch.float32) * (-math.log(10_000.) / d))  # (d/2,)
@@ -63,12 +68,17 @@ class Attention(nn.Module):
 
 class MLP(nn.Sequential):
     "Position-wise feed-forward: Linear, GELU, Linear, dropout"
-    def __init__(self, d:int, d_ff:int, dropout:float=0.):
+    def __init__(self, d:int,       # model width
+                 d_ff:int,          # hidden width
+                 dropout:float=0.): # dropout on the output
         super().__init__(nn.Linear(d, d_ff), nn.GELU(), nn.Linear(d_ff, d), nn.Dropout(dropout))
 
 class EncoderBlock(nn.Module):
     "Pre-norm transformer encoder block: self-attention then MLP, each residual"
-    def __init__(self, d:int, n_heads:int, d_ff:int, dropout:float=0.):
+    def __init__(self, d:int,       # model width
+                 n_heads:int,       # attention heads; `d` must be divisible by it
+                 d_ff:int,          # MLP hidden width
+                 dropout:float=0.): # on attention weights, residual branches and the MLP output
         super().__init__()
         self.ln1, self.attn, self.ln2 = nn.LayerNorm(d), Attention(d, n_heads, dropout), nn.LayerNorm(d)
         self.mlp, self.drop = MLP(d, d_ff, dropout), nn.Dropout(dropout)
@@ -80,7 +90,8 @@ class EncoderBlock(nn.Module):
         return x + self.mlp(self.ln2(x))
 
 # %% ../../nbs/10_models.encoders.ipynb #763b6b7e
-def n_halvings(factor:int) -> int:
+def n_halvings(factor:int, # a subsampling factor: 1, 2, 4, ...
+              ) -> int:
     "log2 of a subsampling `factor`, which must be a power of two"
     n = int(math.log2(factor)) if factor >= 1 else -1
     if n < 0 or 2 ** n != factor: raise ValueError(f"subsample factor must be a power of two, got {factor}")
@@ -128,12 +139,17 @@ class TransformerEncoder(nn.Module):
         return mask_pad(self.ln(h), mask), lens
 
 # %% ../../nbs/10_models.encoders.ipynb #2e981193
-def run_packed(lstm:nn.LSTM, x, x_len):
+def run_packed(lstm:nn.LSTM, # a batch-first LSTM
+               x,            # (b, t, d) input
+               x_len,        # (b,) valid lengths
+              ):
     "Run `lstm` on `x` (b, t, d) over the valid steps only; padding comes back as zeros"
     packed = pack_padded_sequence(x, x_len.cpu(), batch_first=True, enforce_sorted=False)
     return pad_packed_sequence(lstm(packed)[0], batch_first=True, total_length=x.shape[1])[0]
 
-def pyramid(h, lens):
+def pyramid(h,    # (b, t, d), zero beyond `lens`
+            lens, # (b,) valid lengths
+           ):
     "Concatenate neighbouring steps of `h` (b, t, d) -> (b, ceil(t/2), 2d); `h` must be zero beyond `lens`"
     h = F.pad(h, (0, 0, 0, h.shape[1] % 2))  # (b, even t, d)
     return rearrange(h, 'b (s two) d -> b s (two d)', two=2), (lens + 1) // 2
@@ -165,7 +181,10 @@ class BiLSTMEncoder(nn.Module):
 # %% ../../nbs/10_models.encoders.ipynb #698ac4a6
 class ResConvBlock(nn.Module):
     "Pre-norm residual block: LayerNorm, dilated Conv1d, GELU, pointwise Linear, dropout"
-    def __init__(self, d:int, kernel_size:int=5, dilation:int=1, dropout:float=0.):
+    def __init__(self, d:int,       # model width
+                 kernel_size:int=5, # the convolution's kernel, odd
+                 dilation:int=1,    # the convolution's dilation
+                 dropout:float=0.): # on the residual branch
         super().__init__()
         if kernel_size % 2 == 0: raise ValueError(f"kernel_size must be odd, got {kernel_size}")
         self.ln, self.pw, self.drop = nn.LayerNorm(d), nn.Linear(d, d), nn.Dropout(dropout)

@@ -75,7 +75,9 @@ class ModelOutput(_ModelOutput):
         return super().__new__(cls, *args, **kwargs)
 
 # %% ../../nbs/12_models.model.ipynb #0353c063
-def make_encoder(cfg:ModelConfig, n_features:int) -> nn.Module:
+def make_encoder(cfg:ModelConfig, # the architecture (`encoder` and its sizes)
+                 n_features:int,  # f, features per point
+                ) -> nn.Module:
     "The encoder `cfg.encoder`, `(x (b, t, f), x_len) -> (mem (b, s, d), mem_len)`"
     c = cfg
     if c.encoder == 'transformer':
@@ -84,7 +86,9 @@ def make_encoder(cfg:ModelConfig, n_features:int) -> nn.Module:
         return BiLSTMEncoder(n_features, c.d_model, c.n_enc_layers, c.enc_lstm_hidden, c.dropout, c.subsample)
     return CNNEncoder(n_features, c.d_model, c.n_enc_layers, c.conv_kernel, c.dropout, c.subsample)
 
-def make_decoder(cfg:ModelConfig, vocab_size:int) -> nn.Module|None:
+def make_decoder(cfg:ModelConfig, # the architecture (`decoder` and its sizes)
+                 vocab_size:int,  # v, including the specials
+                ) -> nn.Module|None:
     "The decoder `cfg.decoder`, or None for a CTC-only model"
     c = cfg
     if c.decoder == 'transformer':
@@ -96,7 +100,8 @@ def make_decoder(cfg:ModelConfig, vocab_size:int) -> nn.Module|None:
     return None
 
 # %% ../../nbs/12_models.model.ipynb #ad363b65
-def n_params(m:nn.Module|None) -> int:
+def n_params(m:nn.Module|None, # a module, or None
+            ) -> int:
     "Number of parameters of `m` (shared ones counted once; 0 for None)"
     return sum(p.numel() for p in m.parameters()) if exists(m) else 0
 
@@ -134,7 +139,13 @@ class HMERModel(nn.Module):
         return '\n'.join(lines)
 
 # %% ../../nbs/12_models.model.ipynb #a3b78454
-def toy_batch(b:int=4, n_features:int=6, vocab_size:int=12, t_range=(40, 64), l_range=(3, 6), seed:int=0):
+def toy_batch(b:int=4,           # samples
+              n_features:int=6,  # f, features per point
+              vocab_size:int=12, # v; tokens are drawn from 3 (after pad, bos, eos) to v - 1
+              t_range=(40, 64),  # (min, max) points per sample, inclusive
+              l_range=(3, 6),    # (min, max) tokens per sample before eos, inclusive
+              seed:int=0,        # seed of the random generator
+             ):
     "A synthetic batch `(x, x_len, y_in, y_out)` as collate makes it: random features, random token sequences"
     g = torch.Generator().manual_seed(seed)
     x_len = torch.randint(t_range[0], t_range[1] + 1, (b,), generator=g)
@@ -187,7 +198,13 @@ class HMERLoss:
         return loss
 
 # %% ../../nbs/12_models.model.ipynb #6e569d9f
-def overfit(model:nn.Module, batch, loss_func, n_steps:int=300, lr:float=3e-3, stop:float=0.) -> list[float]:
+def overfit(model:nn.Module, # the model to train (left in training mode)
+            batch,           # (x, x_len, y_in, y_out)
+            loss_func,       # (model output, y_out) -> scalar loss, e.g. `HMERLoss()`
+            n_steps:int=300, # most optimizer steps
+            lr:float=3e-3,   # Adam's learning rate
+            stop:float=0.,   # end once the loss is below this
+           ) -> list[float]:
     "Train `model` on the single `batch` (x, x_len, y_in, y_out); the losses, ending early under `stop`"
     opt, losses = torch.optim.Adam(model.parameters(), lr=lr), []
     model.train()
