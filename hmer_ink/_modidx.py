@@ -468,6 +468,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'hmer_ink.logging.plot_lr': ('logging.html#plot_lr', 'hmer_ink/logging.py'),
                                   'hmer_ink.logging.plot_metric': ('logging.html#plot_metric', 'hmer_ink/logging.py'),
                                   'hmer_ink.logging.plot_run': ('logging.html#plot_run', 'hmer_ink/logging.py'),
+                                  'hmer_ink.logging.progress': ('logging.html#progress', 'hmer_ink/logging.py'),
                                   'hmer_ink.logging.progress_callbacks': ('logging.html#progress_callbacks', 'hmer_ink/logging.py'),
                                   'hmer_ink.logging.read_csv': ('logging.html#read_csv', 'hmer_ink/logging.py'),
                                   'hmer_ink.logging.recorded_metrics': ('logging.html#recorded_metrics', 'hmer_ink/logging.py'),

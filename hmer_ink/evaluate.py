@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np, pandas as pd
 from fastcore.script import call_parse
 from fastcore.basics import patch
-from fastprogress.fastprogress import progress_bar
+from .logging import progress as show_progress
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from .core import *
@@ -218,7 +218,7 @@ def evaluate(recognizer,              # a `Recognizer`, or anything with its `pr
     n = len(inks_or_paths) if limit is None else min(limit, len(inks_or_paths))
     timed, rows, failed, lat_inks, read_s, pred_s = _spread(n, latency_n), [], list(failed), [], 0., 0.
     starts = range(0, n, chunk)
-    for start in progress_bar(starts, leave=False) if progress else starts:
+    for start in show_progress(starts, progress, what=f"chunks of {chunk} inputs"):
         t0 = time.perf_counter()
         got = [(i, *_read(inks_or_paths[i], i)) for i in range(start, min(start + chunk, n))]
         failed += [dict(path=name, error=err) for _, _, name, err in got if err]

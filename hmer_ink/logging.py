@@ -10,6 +10,7 @@ from pathlib import Path
 from fastcore.basics import patch
 from fastcore.script import call_parse
 from fastprogress.core import IN_NOTEBOOK
+from fastprogress.fastprogress import progress_bar
 from fastai.callback.core import Callback
 from fastai.learner import noop   # fastai's own noop (not fastcore's): what `no_logging` sets
 from fastai.torch_core import find_bs
@@ -18,7 +19,8 @@ from .core import BadInputError, atomic_write, exists, default
 # %% auto #0
 __all__ = ['FIXED', 'read_csv', 'append_csv', 'recorded_metrics', 'TrainMeter', 'lower_is_better', 'metric_names', 'best_of',
            'plot_loss', 'plot_lr', 'plot_metric', 'write_summary', 'plot_run', 'RunLogger', 'watch_run', 'WandbLogger',
-           'has_tensorboard', 'TensorBoardLogger', 'use_plain_progress', 'PlainProgress', 'progress_callbacks', 'main']
+           'has_tensorboard', 'TensorBoardLogger', 'use_plain_progress', 'PlainProgress', 'progress_callbacks',
+           'progress', 'main']
 
 # %% ../nbs/32_logging.ipynb #d136054a
 def _fmt(v) -> str:
@@ -444,6 +446,20 @@ def progress_callbacks(plain:bool|None=None, # plain lines (True), fastai's bars
                       ) -> list:
     "The progress callbacks to add to a `Learner`: `[PlainProgress]` for logs and CI, none (fastai's bars) in a terminal"
     return [PlainProgress(every)] if default(plain, use_plain_progress()) else []
+
+# %% ../nbs/32_logging.ipynb #b30fb75b
+def progress(items,              # a sized iterable
+             on:bool=True,       # False: iterate silently
+             what:str='items',   # what is counted, for the plain lines
+             file=None,          # where plain lines go (default: sys.stderr at the time)
+            ):
+    "Iterate `items` with a fastprogress bar in a terminal or notebook, and about ten plain lines in logs and CI"
+    if not on: yield from items; return
+    if not use_plain_progress(): yield from progress_bar(items, leave=False); return
+    n, t0 = len(items), time.time()
+    for i, x in enumerate(items, 1):
+        yield x
+        if i == n or i % max(n // 10, 1) == 0: print(f'  {i}/{n} {what}  {time.time() - t0:.0f}s', file=file or sys.stderr, flush=True)
 
 # %% ../nbs/32_logging.ipynb #5738b5d5
 @call_parse
