@@ -32,8 +32,9 @@ dev:  ## install the package with the dev extras (nbdev, pytest, jupyter)
 	$(PIP) install -q "$(TORCH_CPU)" || true
 	$(PIP) install -q $(CONSTRAINTS) -e ".[dev]"
 
-demo:  ## render the bundled sample ink with its label to sample.png
+demo:  ## render a bundled sample ink to sample.png; recognize all bundled samples with the bundled model into demo/
 	hmer_ink_render --out sample.png
+	hmer_ink_predict hmer_ink/assets/samples --visualize demo --force
 
 test:  ## run every notebook's tests (skips cells flagged slow)
 	$(TEST_ENV) $(PY) tools/test_nbs.py --workers $(WORKERS)
