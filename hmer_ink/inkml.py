@@ -311,15 +311,16 @@ def plot_ink(ink:Ink, # the ink to draw
     return ax
 
 def render_ink(ink:Ink, # the ink to draw
-               path:str|Path, # the PNG to write
+               path:str|Path, # the picture to write: .png, or any format matplotlib knows by its suffix (.pdf, .svg)
                title:str|None=None, # None: the ink's label; '' for no title
-               dpi:int=100, # resolution of the PNG
+               dpi:int=100, # resolution of a PNG
                **kwargs) -> Path:
-    "Render `ink` to the PNG `path` (matplotlib's Agg backend, no display needed)"
+    "Render `ink` to the picture `path` (PNG unless its suffix names another format; no display needed)"
     from matplotlib.figure import Figure
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     fig = Figure(figsize=_figsize(ink))
     FigureCanvasAgg(fig)
     plot_ink(ink, fig.add_subplot(), title=title, **kwargs)
-    with atomic_write(path) as f: fig.savefig(f, format='png', dpi=dpi, bbox_inches='tight')
+    fmt = Path(path).suffix.lstrip('.').lower() or 'png'
+    with atomic_write(path) as f: fig.savefig(f, format=fmt, dpi=dpi, bbox_inches='tight')
     return Path(path)
