@@ -269,7 +269,6 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                    'hmer_ink.evaluate._plain': ('evaluate.html#_plain', 'hmer_ink/evaluate.py'),
                                    'hmer_ink.evaluate._predict': ('evaluate.html#_predict', 'hmer_ink/evaluate.py'),
                                    'hmer_ink.evaluate._prepare': ('evaluate.html#_prepare', 'hmer_ink/evaluate.py'),
-                                   'hmer_ink.evaluate._ratio': ('evaluate.html#_ratio', 'hmer_ink/evaluate.py'),
                                    'hmer_ink.evaluate._read': ('evaluate.html#_read', 'hmer_ink/evaluate.py'),
                                    'hmer_ink.evaluate._savefig': ('evaluate.html#_savefig', 'hmer_ink/evaluate.py'),
                                    'hmer_ink.evaluate._spread': ('evaluate.html#_spread', 'hmer_ink/evaluate.py'),

@@ -18,7 +18,7 @@ from matplotlib.ticker import MaxNLocator
 from .core import *
 from .inkml import Ink, read_inkml, plot_ink, mathtext_label
 from .latex import detokenize
-from .metrics import score_all, edit_distance, label_tokens, confusions
+from .metrics import score_all, edit_distance, label_tokens, confusions, _ratio
 from .datasets import InkCache, find_inkml
 from .predict import Recognizer, Prediction
 
@@ -67,10 +67,6 @@ def score_samples(*,
                              correct=dist == 0, bucket=pd.Series([length_bucket(k, edges) for k in n], dtype=object)))
 
 # %% ../nbs/41_evaluate.ipynb #c3196847
-def _ratio(num:float, den:float) -> float:
-    "`num/den`, nan when `den` is 0"
-    return num/den if den else math.nan
-
 def bucket_scores(
     samples:pd.DataFrame,   # rows from `score_samples`
     edges=LENGTH_EDGES,     # upper ends of the length buckets
