@@ -19,7 +19,7 @@ VISUALIZE ?=
 PORT ?= 8866
 ENGINE ?=
 
-.PHONY: help install dev demo test test-all export check-clean bench bench-inkml bench-train bench-decode cache train train-fast train-smoke train-ddp watch-training predict evaluate report visualize dashboard ship-model docs readme
+.PHONY: help install dev demo test test-all export check-clean bench bench-inkml bench-train bench-decode cache train train-fast train-smoke train-default finetune train-ddp watch-training predict evaluate report visualize dashboard ship-model docs readme
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -74,6 +74,14 @@ train:  ## train with CONFIG (default configs/default.yaml); RUN=name to name th
 
 train-fast:  ## a quick CPU/laptop run
 	hmer_ink_train --config configs/fast.yaml $(if $(RUN),--run $(RUN))
+
+train-default:  ## the bundled model's recipe (for a GPU): NSYN synthetic expressions, then configs/crohme-synth.yaml on real + synthetic
+	hmer_ink_synth --n $(or $(NSYN),160000) --out outputs/synth/inkml
+	hmer_ink_train --config configs/crohme-synth.yaml $(if $(RUN),run=$(RUN)) "data.train=[crohme/train, crohme/extra, crohme/train, crohme/extra, crohme/train, crohme/extra, $(CURDIR)/outputs/synth/inkml]"
+
+finetune:  ## fine-tune the bundled model on your own ink: make finetune DIR=folder-with-train-and-valid
+	$(if $(DIR),,$(error give the folder holding train/ and valid/: make finetune DIR=...))
+	hmer_ink_train --config configs/finetune.yaml data.root=$(DIR) $(if $(RUN),run=$(RUN))
 
 train-ddp:  ## data-parallel training on this machine: NPROC processes (GPUs, or CPU with gloo)
 	torchrun --standalone --nproc-per-node $(or $(NPROC),2) -m hmer_ink.train --config $(CONFIG) $(if $(RUN),run=$(RUN))

@@ -5,6 +5,7 @@
 # %% ../nbs/30_train.ipynb #97fd2c02
 from __future__ import annotations
 import os, sys, json, time, random, signal, hashlib, contextlib, dataclasses, typing, types
+from collections import Counter
 from functools import partial
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
@@ -34,7 +35,7 @@ from .distributed import (init_distributed, teardown_distributed, distributed, r
 __all__ = ['DataConfig', 'LoopConfig', 'TrainConfig', 'from_dict', 'to_dict', 'load_config', 'data_root', 'source_cache',
            'build_datasets', 'resolve_precision', 'Autocast', 'ScaledFP16', 'precision_callbacks', 'DecodeState',
            'DecodeMetric', 'TokenAccuracy', 'HmerLearner', 'TrainState', 'ids_to_latex', 'build_learner',
-           'seed_everything', 'train', 'hmer_ink_train']
+           'seed_everything', 'init_path', 'train', 'hmer_ink_train']
 
 # %% ../nbs/30_train.ipynb #2c783ff2
 @dataclass
@@ -66,6 +67,7 @@ class LoopConfig:
     save_every_steps: int = 500             # ...and every n steps inside an epoch (0: off)
     wandb: bool = False                     # log to Weights & Biases (honours WANDB_MODE=offline)
     seed: int = 0                           # seeds python, numpy and torch
+    init: str|None = None                   # fine-tune: start from these weights (a checkpoint, or `bundled`)
 
 @dataclass
 class TrainConfig:
@@ -357,6 +359,27 @@ def seed_everything(seed:int, # the seed of every global generator
     "Seed python, numpy and torch"
     random.seed(seed); np.random.seed(seed); torch.manual_seed(seed)
 
+def init_path(init:str, # a checkpoint's path, or `bundled` for the package's default model
+             ) -> Path:
+    "The weights file that `train.init` names"
+    return asset_path('models/default.pt') if init == 'bundled' else Path(init).expanduser()
+
+def _with_architecture(cfg:TrainConfig, ck:dict) -> TrainConfig:
+    "`cfg` with the model shape and feature settings of checkpoint `ck`: its weights fit only those"
+    c = ck.get('config') or {}
+    return dataclasses.replace(cfg, model=from_dict(ModelConfig, c.get('model') or {}),
+                               features=from_dict(FeatureConfig, ck.get('features') or c.get('features') or {}))
+
+def _report_unknown(ds:InkDataset,  # the training items
+                    vocab:Vocab,    # the fine-tuned model's vocabulary
+                    source:str,     # where the weights came from (for the message)
+                   ):
+    "Warn when training labels hold tokens the vocabulary lacks: they train as `<unk>`"
+    bad = Counter(t for l in ds.labels for t in tokenize(l) if t not in vocab.stoi)
+    if bad and is_main():
+        print(f"train.init={source}: {sum(bad.values())} training tokens are not in the model's vocabulary and "
+              f"train as <unk>: {', '.join(t for t, _ in bad.most_common(8))}", file=sys.stderr)
+
 def train(cfg:TrainConfig,        # the run's config
           resume:str|None=None,   # a checkpoint to continue: its weights, optimizer, vocabulary and position
           extra_cbs=(),           # more callbacks for the `Learner`
@@ -366,13 +389,16 @@ def train(cfg:TrainConfig,        # the run's config
     d = init_distributed(cfg.train.device)
     device = d.device
     ck = load_checkpoint(resume, map_location=device) if resume else None
-    vocab = Vocab.from_dict(ck['vocab']) if ck else None
+    init = None if ck or not cfg.train.init else load_checkpoint(init_path(cfg.train.init), map_location='cpu')
+    if init: cfg = _with_architecture(cfg, init)
+    vocab = Vocab.from_dict((ck or init)['vocab']) if ck or init else None
     seed_everything(cfg.train.seed)
     if cfg.train.threads: torch.set_num_threads(cfg.train.threads)
     train_ds, valid_ds, vocab = rank0_first(build_datasets, cfg, vocab)   # rank 0 packs the caches first
     dls = make_dls(train_ds, valid_ds, bs=cfg.train.bs * d.world_size,   # global batches: `distributed` shards them
                    num_workers=cfg.train.num_workers, device=device, seed=cfg.train.seed)
     learn = build_learner(cfg, dls, vocab, device)
+    if init: load_model_weights(learn.model, init); _report_unknown(train_ds, vocab, cfg.train.init)
     run_dir = cfg.run_dir
     run_dir.mkdir(parents=True, exist_ok=True)
     if not ck and d.is_main: (run_dir/'config.yaml').write_text(yaml.safe_dump(to_dict(cfg), sort_keys=False))
@@ -390,6 +416,7 @@ def train(cfg:TrainConfig,        # the run's config
 def _restore(learn:HmerLearner, ck:dict):
     "Load weights, optimizer state and run position from checkpoint `ck`"
     load_model_weights(learn.model, ck)
+    if exists(learn.dls.device): learn.model.to(learn.dls.device)   # the optimizer state follows the parameters' device
     learn.create_opt()
     restore_optimizer(learn.opt, ck)
     res = resume_position(ck, learn.cfg.train.bs * world_size())   # another global batch: mid-epoch -> epoch start
@@ -403,9 +430,10 @@ def hmer_ink_train(
     config:str=None,        # YAML config (see configs/); defaults when omitted
     resume:str=None,        # checkpoint to continue (its config is used, then the overrides)
     run:str=None,           # run name (outputs go to out_dir/run); default: the config's
+    init:str=None,          # fine-tune from these weights (a checkpoint, or `bundled`): same as train.init=...
 ):
     "Train a handwritten-math recognizer"
-    overrides = list(overrides or []) + ([f'run={run}'] if run else [])
+    overrides = list(overrides or []) + ([f'run={run}'] if run else []) + ([f'train.init={init}'] if init else [])
     try:
         if resume:
             ck = load_checkpoint(resume)
