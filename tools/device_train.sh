@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
 # How the bundled default model was trained: on a borrowed GPU machine with no network, in a few device calls.
 # The caller carries .whl/ (wheels of the pure-Python dependencies that machine lacks: fastai, fastcore, ...) and
-# .carry/crohme.tar.xz (the CROHME folders of ../shared/data; never committed). One phase per call:
+# .carry/crohme.tar.xz (the CROHME folders of ../shared/data; never committed), both git-ignored, made here with
+#   pip download --no-deps --only-binary=:all: --python-version 3.12 --platform manylinux2014_x86_64 -d .whl \
+#     fastai fastcore fastprogress fastdownload fasttransform plum-dispatch beartype python-fasthtml starlette \
+#     itsdangerous python-multipart beautifulsoup4 soupsieve oauthlib uvicorn httpx2 rapidfuzz
+#   (cd ../shared/data && tar cf - crohme | xz -T0) > .carry/crohme.tar.xz
+# One phase per call:
 #   tools/device_train.sh setup       install, unpack, symbol bank + synthetic set, throughput probe, start training
 #   tools/device_train.sh wait SECS   follow the run for SECS seconds; copy its logs and latest weights to $OUT
+#   tools/device_train.sh resume E [SECS]   continue a finished run with its schedule stretched to E epochs
 #   tools/device_train.sh finish      wait for the run to end; ship best.pt as bf16 weights; copy all to $OUT
 # Knobs (environment): RUN, CONFIG, NSYN (synthetic expressions), TRAIN_SECONDS (the schedule is sized to fit),
 # WORK (scratch folder), WHEELS, DEVICE, WORKERS, PROBE_N, EXTRA (more overrides), CALL_SECONDS (setup returns then).
@@ -85,10 +91,15 @@ EOF
   echo $! > $W/train.pid
   follow $(( ${CALL_SECONDS:-540} - SECONDS ))
   collect ;;
+resume)  # stretch the run's one-cycle schedule to $2 epochs and continue it from last.pt, then follow it
+  setsid nohup hmer_ink_train --resume outputs/$RUN/last.pt train.n_epochs=${2:?give the new number of epochs} \
+    > $W/train.log 2>&1 < /dev/null &
+  echo $! > $W/train.pid
+  follow "${3:-540}"; collect ;;
 wait) follow "${2:-540}"; collect ;;
 finish)
   follow "${2:-540}"
   alive && { log "stopping the run (time is up): best.pt so far ships"; kill -INT "$(cat $W/train.pid)"; sleep 20; }
   collect ;;
-*) sed -n 2,9p "$0"; exit 2 ;;
+*) sed -n 2,12p "$0"; exit 2 ;;
 esac
