@@ -2,7 +2,8 @@
 # How the bundled default model was trained: on a borrowed GPU machine with no network, in a few device calls.
 # The caller carries .whl/ (wheels of the pure-Python dependencies that machine lacks: fastai, fastcore, ...) and
 # .carry/crohme.tar.xz (the CROHME folders of ../shared/data; never committed), both git-ignored, made here with
-#   pip download --no-deps --only-binary=:all: --python-version 3.12 --platform manylinux2014_x86_64 -d .whl \
+#   pip download --no-deps --only-binary=:all: --python-version 3.12 --platform manylinux_2_28_x86_64 \
+#     --platform manylinux2014_x86_64 -d .whl \
 #     fastai fastcore fastprogress fastdownload fasttransform plum-dispatch beartype python-fasthtml starlette \
 #     itsdangerous python-multipart beautifulsoup4 soupsieve oauthlib uvicorn httpx2 rapidfuzz
 #   (cd ../shared/data && tar cf - crohme | xz -T0) > .carry/crohme.tar.xz
