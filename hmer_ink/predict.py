@@ -188,6 +188,8 @@ def ink_from_strokes(strokes, # a list of strokes, each of (x, y) or (x, y, t) p
                     ) -> Ink:
     "An `Ink` from plain strokes: each a list of (x, y) or (x, y, t) points, or an (n, 2|3) array"
     strokes = [np.asarray(s, dtype=np.float64) for s in strokes]
+    if {s.shape[-1] for s in strokes if s.ndim == 2} == {2, 3}:   # time on some strokes only: keep (x, y) everywhere
+        strokes = [s[:, :2] if s.ndim == 2 else s for s in strokes]
     n_channels = strokes[0].shape[-1] if strokes and strokes[0].ndim == 2 else 2
     if n_channels not in (2, 3): raise ValueError(f'points must be (x, y) or (x, y, t), not {n_channels} values')
     ink = Ink(strokes, ('X', 'Y', 'T')[:n_channels])
