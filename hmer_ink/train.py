@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np, torch, yaml
 from fastcore.script import call_parse
 from fastai.learner import Learner, Metric
-from fastai.callback.core import Callback, CancelFitException, CancelEpochException
+from fastai.callback.core import Callback, CancelFitException, CancelEpochException, CancelTrainException
 from fastai.callback.training import GradientClip, GradientAccumulation
 from fastai.callback.fp16 import MixedPrecision
 from fastai.callback.schedule import *
@@ -34,7 +34,7 @@ from .distributed import (init_distributed, teardown_distributed, distributed, r
 # %% auto #0
 __all__ = ['DataConfig', 'LoopConfig', 'TrainConfig', 'from_dict', 'to_dict', 'load_config', 'data_root', 'source_cache',
            'build_datasets', 'resolve_precision', 'Autocast', 'ScaledFP16', 'precision_callbacks', 'DecodeState',
-           'DecodeMetric', 'TokenAccuracy', 'HmerLearner', 'TrainState', 'ids_to_latex', 'build_learner',
+           'DecodeMetric', 'TokenAccuracy', 'HmerLearner', 'TrainState', 'TimeBudget', 'ids_to_latex', 'build_learner',
            'seed_everything', 'init_path', 'train', 'hmer_ink_train']
 
 # %% ../nbs/30_train.ipynb #2c783ff2
@@ -68,6 +68,7 @@ class LoopConfig:
     wandb: bool = False                     # log to Weights & Biases (honours WANDB_MODE=offline)
     seed: int = 0                           # seeds python, numpy and torch
     init: str|None = None                   # fine-tune: start from these weights (a checkpoint, or `bundled`)
+    max_minutes: float|None = None          # wall-clock budget: the schedule follows the clock, n_epochs caps it
 
 @dataclass
 class TrainConfig:
@@ -274,12 +275,14 @@ class TokenAccuracy(Metric):
 
 # %% ../nbs/30_train.ipynb #91c960a9
 class HmerLearner(Learner):
-    "A fastai `Learner` whose epoch loop can start at `first_epoch` (for resuming)"
-    first_epoch = 0
+    "A fastai `Learner` whose epoch loop can start at `first_epoch` (resuming) and end early (`out_of_time`)"
+    first_epoch, out_of_time = 0, False
     def _do_fit(self):
         for epoch in range(self.first_epoch, self.n_epoch):
+            if self.out_of_time: break
             self.epoch = epoch
             self._with_events(self._do_epoch, 'epoch', CancelEpochException)
+            if hasattr(self, 'time_budget'): self.time_budget.epoch_done()
 
 # %% ../nbs/30_train.ipynb #c21540f7
 def _rng_to_list(state): return [state[0], list(state[1]), state[2]]
@@ -312,7 +315,41 @@ class TrainState(Callback):
         return dict(epoch=self.epoch if mid_epoch else self.epoch + 1, step=self.learn.train_iter,
                     batch=self.skipped + self.iter + 1 if mid_epoch else 0, global_bs=dl.bs * world_size(),
                     dl_rng=self.epoch_rng if mid_epoch else _rng_to_list(dl.rng.getstate()),
-                    aug_rng=aug.bit_generator.state if aug is not None else None)
+                    aug_rng=aug.bit_generator.state if aug is not None else None,
+                    elapsed=self.learn.time_budget.local_elapsed() if hasattr(self.learn, 'time_budget') else None)
+
+class TimeBudget(Callback):
+    "Drive the one-cycle schedule by the clock: it anneals by `minutes` and the run ends there, validated and saved"
+    order = -20   # first in before_batch: it may end training before any other callback starts a batch
+    def __init__(self, minutes:float, # the run's wall-clock budget (validation and checkpoints included)
+                 spent:float=0.,      # seconds a resumed run already used
+                ): self.budget, self.spent = minutes * 60, spent
+
+    def before_fit(self):
+        self.t0, self.learn.out_of_time = time.time() - self.spent, False
+        self._spent(self.spent / self.budget, 'already: nothing to do')   # a resumed run whose time is up
+    def local_elapsed(self) -> float: return time.time() - self.t0
+    def elapsed(self) -> float:
+        "Seconds used so far: rank 0's clock on every process, so that all ranks stop at the same batch"
+        return all_sum(self.local_elapsed() if is_main() else 0.)[0] if world_size() > 1 else self.local_elapsed()
+
+    def _spent(self, frac:float, what:str) -> bool:
+        if frac < 1: return False
+        self.learn.out_of_time = True
+        if is_main(): print(f'time budget of {self.budget / 60:g} min spent {what}', file=sys.stderr)
+        return True
+
+    def epoch_done(self):
+        "Called by `HmerLearner` once an epoch and all its callbacks (checkpoints too) are done: stop if time is up"
+        if not self.learn.out_of_time: self._spent(self.elapsed() / self.budget, f'after epoch {self.epoch}: done')
+
+    def before_batch(self):
+        if not self.training: return
+        frac = self.elapsed() / self.budget
+        if self.iter > 0 and self._spent(frac, f'in epoch {self.epoch}: validating and saving'):
+            raise CancelTrainException   # this epoch's training ends here; validation and checkpoints follow
+        self.learn.pct_train = max(self.learn.pct_train, min(frac, 1 - 1e-6))   # as far along as the clock
+        # (an epoch always trains at least one batch, so that every validated epoch is logged and saved)
 
 # %% ../nbs/30_train.ipynb #2eefdb0f
 def _payload(cfg:TrainConfig, vocab:Vocab):
@@ -407,6 +444,8 @@ def train(cfg:TrainConfig,        # the run's config
            RunLogger(run_dir, config=to_dict(cfg)), *progress_callbacks(False if quiet else None)]
     if cfg.train.wandb: cbs.append(WandbLogger(config=to_dict(cfg), run_dir=run_dir, name=cfg.run))
     learn.add_cbs(cbs + list(extra_cbs))
+    if cfg.train.max_minutes: learn.add_cb(TimeBudget(cfg.train.max_minutes, (ck['extra']['resume'].get('elapsed') or 0.)
+                                                      if ck else 0.))
     if quiet: learn.remove_cbs([c for c in learn.cbs if type(c).__name__ in ('ProgressCallback', 'PlainProgress')])
     if ck: _restore(learn, ck)
     with distributed(learn), (learn.no_logging() if quiet else contextlib.nullcontext()):
