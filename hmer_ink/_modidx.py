@@ -774,6 +774,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                 'hmer_ink.train.TimeBudget': ('train.html#timebudget', 'hmer_ink/train.py'),
                                 'hmer_ink.train.TimeBudget.__init__': ('train.html#timebudget.__init__', 'hmer_ink/train.py'),
                                 'hmer_ink.train.TimeBudget._spent': ('train.html#timebudget._spent', 'hmer_ink/train.py'),
+                                'hmer_ink.train.TimeBudget.after_train': ('train.html#timebudget.after_train', 'hmer_ink/train.py'),
                                 'hmer_ink.train.TimeBudget.before_batch': ('train.html#timebudget.before_batch', 'hmer_ink/train.py'),
                                 'hmer_ink.train.TimeBudget.before_fit': ('train.html#timebudget.before_fit', 'hmer_ink/train.py'),
                                 'hmer_ink.train.TimeBudget.elapsed': ('train.html#timebudget.elapsed', 'hmer_ink/train.py'),

@@ -351,6 +351,9 @@ class TimeBudget(Callback):
         self.learn.pct_train = max(self.learn.pct_train, min(frac, 1 - 1e-6))   # as far along as the clock
         # (an epoch always trains at least one batch, so that every validated epoch is logged and saved)
 
+    def after_train(self):   # stopped by the budget, this epoch's training ended early but it did happen: the
+        if self.learn.out_of_time: self.learn.recorder.cancel_train = False   # Recorder keeps its loss column
+
 # %% ../nbs/30_train.ipynb #2eefdb0f
 def _payload(cfg:TrainConfig, vocab:Vocab):
     "The `get_payload` of `SaveCheckpointCallback`: what a checkpoint of this run carries besides weights"

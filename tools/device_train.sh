@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# How the bundled default model was trained: on a borrowed GPU machine with no network, in a few device calls.
+# How the bundled model's GPU stage was trained: on a borrowed GPU machine with no network, in a few device calls
+# (that run sized its schedule with a throughput probe; this script now gives the run a time budget instead).
 # The caller carries .whl/ (wheels of the pure-Python dependencies that machine lacks: fastai, fastcore, ...) and
 # .carry/crohme.tar.xz (the CROHME folders of ../shared/data; never committed), both git-ignored, made here with
 #   pip download --no-deps --only-binary=:all: --python-version 3.12 --platform manylinux_2_28_x86_64 \
@@ -8,13 +9,13 @@
 #     itsdangerous python-multipart beautifulsoup4 soupsieve oauthlib uvicorn httpx2 rapidfuzz
 #   (cd ../shared/data && tar cf - crohme | xz -T0) > .carry/crohme.tar.xz
 # One phase per call:
-#   tools/device_train.sh setup       install, unpack, symbol bank + synthetic set, throughput probe, start training
+#   tools/device_train.sh setup       install, unpack, symbol bank + synthetic set, start training on a time budget
 #   tools/device_train.sh wait SECS   follow the run for SECS seconds; copy its logs and latest weights to $OUT
 #   tools/device_train.sh resume E [SECS]   continue a finished run with its schedule stretched to E epochs
 #   tools/device_train.sh finish      wait for the run to end; ship best.pt as bf16 weights; copy all to $OUT
-# Knobs (environment): RUN, CONFIG, NSYN (synthetic expressions), TRAIN_SECONDS (the schedule is sized to fit),
-# WORK (scratch folder), WHEELS, DEVICE, WORKERS, PROBE_N, EXTRA (more overrides), CALL_SECONDS (setup returns then).
-# A CPU rehearsal: DEVICE=cpu NSYN=200 TRAIN_SECONDS=60 PROBE_N=256 EXTRA='train.bs=16' tools/device_train.sh setup
+# Knobs (environment): RUN, CONFIG, NSYN (synthetic expressions), TRAIN_SECONDS (train.max_minutes), MAX_EPOCHS,
+# WORK (scratch folder), WHEELS, DEVICE, WORKERS, EXTRA (more overrides), CALL_SECONDS (setup returns then).
+# A CPU rehearsal: DEVICE=cpu NSYN=200 TRAIN_SECONDS=60 EXTRA='train.bs=16' CALL_SECONDS=150 tools/device_train.sh setup
 set -euo pipefail
 RUN=${RUN:-crohme-synth-gpu}; CONFIG=${CONFIG:-configs/crohme-synth.yaml}; NSYN=${NSYN:-160000}
 TRAIN_SECONDS=${TRAIN_SECONDS:-1100}; W=${WORK:-/tmp/hmer}; WHEELS=${WHEELS:-.whl}; DEVICE=${DEVICE:-auto}
@@ -66,29 +67,10 @@ setup)
   hmer_ink_synth --n $NSYN --out $W/data/synth --bank $W/bank --workers $WORKERS \
     --crohme $W/data/crohme/train,$W/data/crohme/extra 2>&1 | grep -v "samples .*/s written" || true
   log "synthetic: $(find $W/data/synth -name '*.inkml' | wc -l) files"
-  # probe: a short run sizes the schedule (its first call also packs every cache)
-  hmer_ink_train "${ARGS[@]}" run=probe train.n_epochs=1 data.max_train=${PROBE_N:-38400} data.max_valid=256 \
-    train.save_every_steps=0 > $W/probe.log 2>&1 || { tail -n 30 $W/probe.log; exit 1; }
-  E=$(CONFIG=$CONFIG TRAIN_LIST="data.train=[$REAL, synth]" python3 - "$TRAIN_SECONDS" <<'EOF'
-import os, sys, csv
-from pathlib import Path
-from hmer_ink.train import load_config, build_datasets
-p = Path('outputs/probe'); m = list(csv.DictReader(open(p/'metrics.csv')))[-1]
-b = list(csv.DictReader(open(p/'batches.csv'))) if (p/'batches.csv').exists() else []
-sps = float(b[-1]['samples_per_s']) if b else float(m['samples_per_s'])   # the last window is past the warm-up
-n_probe = int(m['step']) * load_config(str(p/'config.yaml')).train.bs
-valid_s = max(0., float(m['seconds']) - n_probe / float(m['samples_per_s'])) * 668 / 256   # all of crohme/valid
-cfg = load_config(os.environ['CONFIG'], [os.environ['TRAIN_LIST']])
-trn, _, _ = build_datasets(cfg)
-per_epoch = len(trn) / sps + valid_s + 3
-e = max(1, int(0.95 * float(sys.argv[1]) / per_epoch))
-print(f'probe: {sps:.0f} samples/s, {len(trn)} training samples, {per_epoch:.0f} s/epoch ({valid_s:.0f} s validating)'
-      f' -> {e} epochs', file=sys.stderr)
-print(e)
-EOF
-)
-  log "training $RUN for $E epochs"
-  setsid nohup hmer_ink_train "${ARGS[@]}" run=$RUN train.n_epochs=$E > $W/train.log 2>&1 < /dev/null &
+  # the schedule follows the clock (train.max_minutes): the run anneals and ends within TRAIN_SECONDS of training
+  log "training $RUN for $TRAIN_SECONDS s (at most ${MAX_EPOCHS:-60} epochs)"
+  setsid nohup hmer_ink_train "${ARGS[@]}" run=$RUN train.n_epochs=${MAX_EPOCHS:-60} \
+    train.max_minutes=$(python3 -c "print($TRAIN_SECONDS / 60)") > $W/train.log 2>&1 < /dev/null &
   echo $! > $W/train.pid
   follow $(( ${CALL_SECONDS:-540} - SECONDS ))
   collect ;;
