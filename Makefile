@@ -75,9 +75,9 @@ train:  ## train with CONFIG (default configs/default.yaml); RUN=name to name th
 train-fast:  ## a quick CPU/laptop run
 	hmer_ink_train --config configs/fast.yaml $(if $(RUN),--run $(RUN))
 
-train-default:  ## the bundled model's recipe (for a GPU): NSYN synthetic expressions, then configs/crohme-synth.yaml on real + synthetic
+train-default:  ## the bundled model's recipe (for a GPU): NSYN synthetic expressions, then configs/crohme-synth.yaml on real + synthetic (MINUTES=budget)
 	hmer_ink_synth --n $(or $(NSYN),160000) --out outputs/synth/inkml
-	hmer_ink_train --config configs/crohme-synth.yaml $(if $(RUN),run=$(RUN)) "data.train=[crohme/train, crohme/extra, crohme/train, crohme/extra, crohme/train, crohme/extra, $(CURDIR)/outputs/synth/inkml]"
+	hmer_ink_train --config configs/crohme-synth.yaml $(if $(RUN),run=$(RUN)) $(if $(MINUTES),train.max_minutes=$(MINUTES)) "data.train=[crohme/train, crohme/extra, crohme/train, crohme/extra, crohme/train, crohme/extra, $(CURDIR)/outputs/synth/inkml]"
 
 finetune:  ## fine-tune the bundled model on your own ink: make finetune DIR=folder-with-train-and-valid
 	$(if $(DIR),,$(error give the folder holding train/ and valid/: make finetune DIR=...))
