@@ -77,7 +77,7 @@ train-fast:  ## a quick CPU/laptop run
 
 train-default:  ## the bundled model's recipe (for a GPU): NSYN synthetic expressions, then configs/crohme-synth.yaml on real + synthetic (MINUTES=budget)
 	hmer_ink_synth --n $(or $(NSYN),160000) --out outputs/synth/inkml
-	hmer_ink_train --config configs/crohme-synth.yaml $(if $(RUN),run=$(RUN)) $(if $(MINUTES),train.max_minutes=$(MINUTES)) "data.train=[crohme/train, crohme/extra, crohme/train, crohme/extra, crohme/train, crohme/extra, $(CURDIR)/outputs/synth/inkml]"
+	hmer_ink_train --config configs/crohme-synth.yaml $(if $(RUN),run=$(RUN)) $(if $(MINUTES),train.max_minutes=$(MINUTES)) "data.train+=[$(CURDIR)/outputs/synth/inkml]"
 
 finetune:  ## fine-tune the bundled model on your own ink: make finetune DIR=folder-with-train-and-valid
 	$(if $(DIR),,$(error give the folder holding train/ and valid/: make finetune DIR=...))

@@ -115,16 +115,20 @@ def to_dict(cfg, # a config dataclass
     "A plain nested dict of a config (YAML/JSON/checkpoint friendly)"
     return json.loads(json.dumps(asdict(cfg)))
 
-def _set(d:dict, key:str, value):
-    "Set dotted `key` in nested dict `d`"
+def _set(d:dict, key:str, value, append:bool=False):
+    "Set dotted `key` in nested dict `d` (`append`: extend the list there with the list `value`)"
     *path, last = key.split('.')
     for p in path: d = d.setdefault(p, {}) if isinstance(d.get(p, {}), dict) else d[p]
+    if append:
+        if not (isinstance(d.get(last), list) and isinstance(value, list)):
+            raise ValueError(f'override {key}+=...: the config value and the override must both be lists')
+        value = d[last] + value
     d[last] = value
 
 def load_config(path:str|None=None, # a YAML config (None: the defaults)
                 overrides=(),       # `key=value` strings with dotted keys, e.g. `train.lr=3e-4`
                ) -> TrainConfig:
-    "Defaults, then the YAML at `path`, then `key=value` overrides (values parsed as YAML)"
+    "Defaults, then the YAML at `path`, then `key=value` (or, for lists, `key+=[...]`) overrides parsed as YAML"
     d = to_dict(TrainConfig())
     if path:
         y = yaml.safe_load(Path(path).read_text()) or {}
@@ -135,7 +139,7 @@ def load_config(path:str|None=None, # a YAML config (None: the defaults)
     for o in overrides:
         if '=' not in o: raise ValueError(f'override {o!r} is not key=value')
         k, v = o.split('=', 1)
-        _set(d, k.strip(), yaml.safe_load(v))
+        _set(d, k.strip().removesuffix('+'), yaml.safe_load(v), append=k.strip().endswith('+'))   # key+=[...] appends
     return from_dict(TrainConfig, d)
 
 # %% ../nbs/30_train.ipynb #ff33e88b

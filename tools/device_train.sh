@@ -22,8 +22,7 @@ TRAIN_SECONDS=${TRAIN_SECONDS:-1100}; W=${WORK:-/tmp/hmer}; WHEELS=${WHEELS:-.wh
 WORKERS=${WORKERS:-$(nproc)}; OUT=${OUT:-$W/out}; SITE=$W/site
 export HMER_INK_DATA=$W/data PYTHONPATH=$SITE PATH=$SITE/bin:$PATH PYTHONUNBUFFERED=1 MPLBACKEND=Agg
 mkdir -p "$W" "$OUT"
-REAL="crohme/train, crohme/extra, crohme/train, crohme/extra, crohme/train, crohme/extra"
-ARGS=(--config "$CONFIG" "data.train=[$REAL, synth]" train.device=$DEVICE train.num_workers=$((WORKERS > 2 ? WORKERS - 2 : 0)) ${EXTRA:-})
+ARGS=(--config "$CONFIG" "data.train+=[synth]" train.device=$DEVICE train.num_workers=$((WORKERS > 2 ? WORKERS - 2 : 0)) ${EXTRA:-})
 log() { echo "[$(date +%H:%M:%S)] $*"; }
 alive() { [ -f $W/train.pid ] && kill -0 "$(cat $W/train.pid)" 2>/dev/null; }
 
