@@ -24,6 +24,7 @@ from .datasets import find_inkml, build_cache
 from .data import InkDataset, make_dls
 from .models.model import ModelConfig, HMERModel, HMERLoss
 from .decoding import decode
+from .predict import DEFAULT_MODEL
 from .metrics import score_all
 from .checkpoint import (load_checkpoint, load_model_weights, restore_optimizer, restore_rng, CheckpointError,
                                  SaveCheckpointCallback)
@@ -406,7 +407,7 @@ def seed_everything(seed:int, # the seed of every global generator
 def init_path(init:str, # a checkpoint's path, or `bundled` for the package's default model
              ) -> Path:
     "The weights file that `train.init` names"
-    return asset_path('models/default.pt') if init == 'bundled' else Path(init).expanduser()
+    return asset_path(DEFAULT_MODEL) if init == 'bundled' else Path(init).expanduser()
 
 def _with_architecture(cfg:TrainConfig, ck:dict) -> TrainConfig:
     "`cfg` with the model shape and feature settings of checkpoint `ck`: its weights fit only those"
