@@ -1,6 +1,7 @@
 # hmer-ink: shell entry points. Notebooks in nbs/ are the source; hmer_ink/ is exported from them.
 SHELL := /bin/bash
-PY ?= python
+# The interpreter: `python` where there is one (an active venv or conda env has it), else `python3` (fresh Debian/Ubuntu)
+PY ?= $(or $(shell command -v python 2>/dev/null),$(shell command -v python3 2>/dev/null),python3)
 PIP ?= $(PY) -m pip
 # CPU machines: keep the local CPU build of torch (see constraints-cpu.txt); CUDA/MPS users: make install CONSTRAINTS=
 CONSTRAINTS ?= -c constraints-cpu.txt
@@ -19,21 +20,25 @@ VISUALIZE ?=
 PORT ?= 8866
 ENGINE ?=
 
-.PHONY: help install dev demo test test-all export check-clean bench bench-inkml bench-train bench-decode cache train train-fast train-smoke train-default finetune train-ddp watch-training predict evaluate report visualize dashboard ship-model docs readme
+.PHONY: help install dev torch demo test test-all export check-clean bench bench-inkml bench-train bench-decode cache train train-fast train-smoke train-default finetune train-ddp watch-training predict evaluate report visualize dashboard ship-model docs readme
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
 
-install:  ## install the package (CPU torch on machines without CUDA)
-	$(PIP) install -q "$(TORCH_CPU)" || true
+install: torch  ## install the package (CPU torch on machines without CUDA)
 	$(PIP) install -q $(CONSTRAINTS) -e .
 
-dev:  ## install the package with the dev extras (nbdev, pytest, jupyter)
-	$(PIP) install -q "$(TORCH_CPU)" || true
+dev: torch  ## install the package with the dev extras (nbdev, pytest, jupyter)
 	$(PIP) install -q $(CONSTRAINTS) -e ".[dev]"
 
+torch:  ## install TORCH_CPU unless a torch is already importable (a failed install stops here)
+	@$(PY) -c "import sys, sysconfig, pathlib; ext = pathlib.Path(sysconfig.get_path('stdlib'), 'EXTERNALLY-MANAGED'); \
+	  sys.exit(sys.prefix == sys.base_prefix and ext.exists())" || { echo "$(PY) is managed by the system (PEP 668): \
+	  create a virtual environment first: $(PY) -m venv .venv && . .venv/bin/activate, then run make again"; exit 1; }
+	@$(PY) -c "import torch" 2>/dev/null || $(PIP) install -q "$(TORCH_CPU)"
+
 demo:  ## render a bundled sample ink to sample.png; recognize all bundled samples with the bundled model into demo/
-	hmer_ink_render --out sample.png
+	hmer_ink_render --out sample.png --force
 	hmer_ink_predict hmer_ink/assets/samples --visualize demo --force
 
 test:  ## run every notebook's tests (skips cells flagged slow)
@@ -102,7 +107,7 @@ report:  ## evaluate MODEL on DATA and print its report.md
 	@cat "$$(hmer_ink_evaluate $(if $(MODEL),--model $(MODEL)) --beam $(BEAM) --quiet $(DATA))"
 
 visualize:  ## render the ink INPUT to OUTPUT (x.png or x.pdf) with its label
-	hmer_ink_render $(INPUT) --out $(or $(OUTPUT),ink.png)
+	hmer_ink_render $(INPUT) --out $(or $(OUTPUT),ink.png) $(if $(FORCE),--force)
 
 dashboard:  ## live monitor of RUN=outputs/<run> at http://127.0.0.1:$(PORT)/ (Voila, else a built-in server; ENGINE=http to force it)
 	$(if $(RUN),,$(error give the run folder: make dashboard RUN=outputs/<run>))

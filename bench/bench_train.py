@@ -1,21 +1,43 @@
 """Training throughput on this machine: samples/s for the configs, fp32 vs bf16, and how a step splits between
-data loading and compute.
+data loading and compute; and how much of a batch is padding when batches are bucketed by the raw point count (the old
+way) or by the resampled length the encoder sees (`InkDataset.lengths`, the default).
 
     python bench/bench_train.py [--configs configs/crohme.yaml configs/fast.yaml] [--steps 30] [--threads 2]
+    python bench/bench_train.py --configs configs/crohme.yaml --precisions fp32 --threads 1 --buckets raw resampled
 """
-import argparse, time, sys
+import argparse, os, time, sys
+import numpy as np
 import torch
 from hmer_ink.core import shared_data, pick_device
 from hmer_ink.train import load_config, build_datasets, build_learner, precision_callbacks, Autocast
 from hmer_ink.data import make_dls
 
-def bench(cfg_path, precision, steps, warmup, threads):
+def raw_lengths(ds):
+    "Points per item before resampling: the bucketing key used before `InkDataset.lengths` counted resampled points"
+    return np.concatenate([c.n_points() for c in ds.caches])[:ds.n]
+
+def padding(dl, lengths, targets):
+    "Share of encoder positions and of decoder positions that are padding over one epoch of `dl`'s batches"
+    enc = tok = enc_real = tok_real = 0
+    idxs = dl.get_idxs()
+    for b in range(0, len(idxs) - dl.bs + 1, dl.bs):
+        i = idxs[b:b + dl.bs]
+        t, l = lengths[i], np.array([len(targets[j]) + 1 for j in i])
+        enc, enc_real, tok, tok_real = enc + t.max() * len(i), enc_real + t.sum(), tok + l.max() * len(i), tok_real + l.sum()
+    return 100 * (1 - enc_real / enc), 100 * (1 - tok_real / tok)
+
+def bench(cfg_path, precision, steps, warmup, threads, bucket='resampled'):
     torch.set_num_threads(threads)
     # every config is timed on CROHME batches (the model and batch size are what differ; default.yaml's data is MathWriting)
     cfg = load_config(cfg_path, [f'train.precision={precision}', 'train.num_workers=0', 'data.root=null',
                                  'data.train=[crohme/train]', 'data.valid=[crohme/valid]', 'data.cache_dir=outputs/cache'])
     train_ds, valid_ds, vocab = build_datasets(cfg)
     dls = make_dls(train_ds, valid_ds, bs=cfg.train.bs, seed=0, device=torch.device('cpu'))
+    true_len = train_ds.lengths()
+    if bucket == 'raw': dls.train.lengths = raw_lengths(train_ds)
+    state = dls.train.rng.getstate()
+    enc_pad, tok_pad = padding(dls.train, true_len, train_ds.targets)
+    dls.train.rng.setstate(state)
     learn = build_learner(cfg, dls, vocab, torch.device('cpu'))
     model, loss_func = learn.model.train(), learn.loss_func
     opt = torch.optim.AdamW(model.parameters(), lr=1e-4)
@@ -30,7 +52,7 @@ def bench(cfg_path, precision, steps, warmup, threads):
         loss.backward(); torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0); opt.step(); opt.zero_grad()
         t2 = time.perf_counter()
         if i >= warmup: t_data, t_comp, n = t_data + t1 - t0, t_comp + t2 - t1, n + len(x)
-    return dict(config=cfg_path, precision=precision, params=f'{sum(p.numel() for p in model.parameters())/1e6:.1f}M',
+    return dict(config=cfg_path, precision=precision, bucket=bucket, enc_pad=enc_pad, tok_pad=tok_pad, params=f'{sum(p.numel() for p in model.parameters())/1e6:.1f}M',
                 samples_s=n / (t_data + t_comp), data_pct=100 * t_data / (t_data + t_comp), ms_step=1000 * (t_data + t_comp) / steps)
 
 def main():
@@ -40,13 +62,18 @@ def main():
     p.add_argument('--steps', type=int, default=30)
     p.add_argument('--warmup', type=int, default=5)
     p.add_argument('--threads', type=int, default=2)
+    p.add_argument('--buckets', nargs='+', default=['resampled'], choices=['raw', 'resampled'],
+                   help='bucketing key: raw point count (before) or resampled length (the default)')
     a = p.parse_args()
     if shared_data('crohme') is None: sys.exit('bench_train: needs ../shared/data/crohme (or HMER_INK_DATA)')
-    rows = [bench(c, pr, a.steps, a.warmup, a.threads) for c in a.configs for pr in a.precisions]
-    print(f'\nCPU training throughput ({a.threads} threads, {a.steps} steps after {a.warmup} warm-up, CROHME batches)\n')
-    print('| config | precision | params | samples/s | ms/step | data loading % of step |')
-    print('|---|---|---|---|---|---|')
+    rows = [bench(c, pr, a.steps, a.warmup, a.threads, b) for c in a.configs for pr in a.precisions for b in a.buckets]
+    load = ' / '.join(f'{x:.2f}' for x in os.getloadavg())
+    print(f'\nCPU training throughput ({a.threads} threads, {a.steps} steps after {a.warmup} warm-up, CROHME batches;'
+          f' load average {load} (1/5/15 min) at the end)\n')
+    print('| config | precision | bucketing | params | samples/s | ms/step | data loading % of step | point padding | token padding |')
+    print('|---|---|---|---|---|---|---|---|---|')
     for r in rows:
-        print(f"| {r['config']} | {r['precision']} | {r['params']} | {r['samples_s']:.1f} | {r['ms_step']:.0f} | {r['data_pct']:.1f}% |")
+        print(f"| {r['config']} | {r['precision']} | {r['bucket']} | {r['params']} | {r['samples_s']:.1f} | {r['ms_step']:.0f} |"
+              f" {r['data_pct']:.1f}% | {r['enc_pad']:.0f}% | {r['tok_pad']:.0f}% |")
 
 if __name__ == '__main__': main()

@@ -271,8 +271,11 @@ class SaveCheckpointCallback(Callback):
 
 # %% ../nbs/31_checkpoint.ipynb #50308feb
 @patch
-def save(self:SaveCheckpointCallback, name:str, epoch:int, mid_epoch:bool=False, metrics:dict|None=None) -> Path:
-    "Write `run_dir/name` from the learner's current state, `epoch` epochs completed"
+def save(self:SaveCheckpointCallback, name:str, epoch:int, mid_epoch:bool=False, metrics:dict|None=None) -> Path|None:
+    "Write `run_dir/name` from the learner's current state, `epoch` epochs completed (never with non-finite weights)"
+    if bad := next((n for n, w in self.learn.model.named_parameters() if not torch.isfinite(w).all()), None):
+        print(f'{self.run_dir/name}: not written, the weights are not finite ({bad}); the file there is kept', file=sys.stderr)
+        return None
     self.mid_epoch = mid_epoch
     if name == 'last.pt': self._saved_step = int(self.train_iter)
     got = dict(self.get_payload(self.learn)) if exists(self.get_payload) else {}

@@ -6,10 +6,12 @@
 from __future__ import annotations
 import os, tempfile, contextlib
 from pathlib import Path
+try: import fcntl
+except ImportError: fcntl = None   # Windows: locks are no-ops
 
 # %% auto #0
-__all__ = ['exists', 'default', 'HmerError', 'BadInputError', 'atomic_write', 'pick_device', 'package_dir', 'project_root',
-           'shared_data', 'asset_path']
+__all__ = ['exists', 'default', 'HmerError', 'BadInputError', 'atomic_write', 'lock_file', 'pick_device', 'package_dir',
+           'project_root', 'shared_data', 'asset_path']
 
 # %% ../nbs/00_core.ipynb #860c3f8e
 def exists(v, # any value
@@ -60,12 +62,33 @@ def atomic_write(path,          # the file to write (parent folders are created)
         with contextlib.suppress(FileNotFoundError): os.unlink(tmp)
         raise
 
+# %% ../nbs/00_core.ipynb #1f3b3535
+def lock_file(f,              # an open file (the lock's own file)
+              wait:bool=True, # block until it is free; False: return False at once when another process holds it
+             ) -> bool:
+    "Take an exclusive advisory lock on `f`; True once held"
+    if fcntl is None: return True
+    try: fcntl.flock(f, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+    except BlockingIOError: return False
+    return True
+
 # %% ../nbs/00_core.ipynb #442b5eae
+def _available(dev) -> bool:
+    "Can this machine run on `dev`?"
+    import torch
+    if dev.type == 'cuda': return torch.cuda.is_available() and (dev.index or 0) < torch.cuda.device_count()
+    if dev.type == 'mps': return exists(getattr(torch.backends, 'mps', None)) and torch.backends.mps.is_available()
+    return dev.type == 'cpu'
+
 def pick_device(name:str|None=None, # 'cpu', 'cuda', 'cuda:1', 'mps'...; None or 'auto': the best available
                ):
     "The torch device called `name`, else the best available: CUDA, then MPS, then CPU"
     import torch
-    if exists(name) and name != 'auto': return torch.device(name)
+    if exists(name) and name != 'auto':
+        try: dev = torch.device(name)
+        except (RuntimeError, TypeError): raise HmerError(f"device {name!r}: not a device name; expected auto, cpu, cuda, cuda:N or mps") from None
+        if not _available(dev): raise HmerError(f"device {name!r}: not available on this machine; use auto or cpu")
+        return dev
     if torch.cuda.is_available(): return torch.device('cuda')
     mps = getattr(torch.backends, 'mps', None)
     if exists(mps) and mps.is_available(): return torch.device('mps')

@@ -50,8 +50,8 @@ class InkDataset:
         return featurize(ink, self.feature_cfg), self.targets[i]
 
     def lengths(self) -> np.ndarray:
-        "Approximate sequence length of each item (points before resampling), for bucketing"
-        return np.concatenate([c.n_points() for c in self.caches])[:self.n]
+        "Sequence length of each item (points after resampling, before augmentation), for bucketing"
+        return np.concatenate([c.n_resampled(self.feature_cfg.resample_spacing) for c in self.caches])[:self.n]
 
 # %% ../nbs/05_data.ipynb #d8a0a36d
 def collate(items,                     # `(features (t, f), token ids)` pairs, as `InkDataset` gives them

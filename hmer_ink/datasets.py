@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_datasets.ipynb #c2ff0f6d
 from __future__ import annotations
-import os, sys, json, time, shutil, hashlib, multiprocessing as mp
+import os, sys, json, time, hashlib, contextlib, multiprocessing as mp
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
@@ -15,8 +15,8 @@ from .latex import normalize_latex
 from .features import normalize_ink
 
 # %% auto #0
-__all__ = ['MATHWRITING_SPLITS', 'CACHE_VERSION', 'find_inkml', 'is_mathwriting', 'discover', 'pack_ink', 'build_cache',
-           'InkCache', 'hmer_ink_cache']
+__all__ = ['MATHWRITING_SPLITS', 'MAX_RAW_POINTS', 'CACHE_VERSION', 'CACHE_MARKER', 'CACHE_FILES', 'find_inkml', 'is_mathwriting',
+           'discover', 'pack_ink', 'fingerprint', 'is_cache', 'build_cache', 'InkCache', 'hmer_ink_cache']
 
 # %% ../nbs/04_datasets.ipynb #15f300a3
 MATHWRITING_SPLITS = ('train', 'valid', 'test', 'symbols', 'synthetic')
@@ -46,18 +46,29 @@ def discover(root, # a dataset folder (MathWriting's layout or any folder of Ink
     return res
 
 # %% ../nbs/04_datasets.ipynb #4550a4a7
+MAX_RAW_POINTS = 100_000   # points per expression a cache accepts before resampling (real CROHME files stay under 4,000)
+
+def _check_points(points:np.ndarray, path, max_points:int):
+    "Refuse non-finite or oversized point arrays, naming the file"
+    if len(points) > max_points: raise BadInputError(path, f'{len(points):,} points, over the limit of {max_points:,}')
+    if not np.isfinite(points).all(): raise BadInputError(path, 'non-finite coordinates after normalization')
+
 def pack_ink(ink:Ink,              # a parsed ink (normalized here)
              need_label:bool=True, # raise `BadInputError` when the label is missing or normalizes to nothing
+             max_points:int=MAX_RAW_POINTS, # refuse inks with more points than this
             ) -> dict:
     "The arrays and labels of one `Ink` as stored in a cache"
     label = ink.label
     if need_label and not (label and label.strip()): raise BadInputError(ink.path, 'no label')
     norm = normalize_latex(label) if label else ''
     if need_label and not norm: raise BadInputError(ink.path, f'label {label!r} is empty after normalization')
+    if ink.n_points > max_points: raise BadInputError(ink.path, f'{ink.n_points:,} points, over the limit of {max_points:,}')
     ink = normalize_ink(ink)
     t_col = ink.channels.index('T') if 'T' in ink.channels else None
     pts = [np.c_[s[:, :2], s[:, t_col] if t_col is not None else np.zeros(len(s))].astype(np.float32) for s in ink.strokes]
-    return dict(points=np.concatenate(pts), stroke_lens=np.array([len(s) for s in pts], np.int64),
+    points = np.concatenate(pts)
+    _check_points(points, ink.path, max_points)
+    return dict(points=points, stroke_lens=np.array([len(s) for s in pts], np.int64),
                 label=label or '', norm=norm, has_time=t_col is not None)
 
 def _pack_file(args):
@@ -67,7 +78,10 @@ def _pack_file(args):
     except Exception as e: return str(path), None, f'{type(e).__name__}: {e}'
 
 # %% ../nbs/04_datasets.ipynb #f5255e47
-CACHE_VERSION = 1
+CACHE_VERSION = 2          # 2: the HMER_INK_CACHE marker and the sources' fingerprint
+CACHE_MARKER = 'HMER_INK_CACHE'   # the file that proves a folder was written by `build_cache`
+CACHE_FILES = frozenset({CACHE_MARKER, 'meta.json', 'points.f32', 'strokes.npy', 'samples.npy', 'index.jsonl',
+                         'skipped.jsonl'})   # everything a cache folder holds
 
 def _progress(i, n, t0, every):
     "A plain progress line (works in logs and CI)"
@@ -92,51 +106,134 @@ def _write_cache(results, tmp:Path, n:int, progress:bool):
     with open(tmp/'skipped.jsonl', 'w') as f: f.writelines(json.dumps(s) + '\n' for s in skipped)
     return dict(n_samples=len(samples) - 1, n_points=n_pts, n_skipped=len(skipped))
 
+def fingerprint(files,                # the source files of a cache
+                need_label:bool=True, # the packing setting that changes the contents
+               ) -> str:
+    "A digest of the files' paths, sizes and modification times: it changes when one is added, removed or edited"
+    h = hashlib.sha1(f'{CACHE_VERSION} {need_label}'.encode())
+    for f in sorted(map(str, files)):
+        st = os.stat(f)
+        h.update(f'{f}\0{st.st_size}\0{st.st_mtime_ns}\n'.encode())
+    return h.hexdigest()
+
 # %% ../nbs/04_datasets.ipynb #e4745aa3
-def build_cache(files,                      # InkML paths to pack
-                out_dir,                    # the cache folder (written beside it, then renamed into place)
-                *, n_workers:int|None=None, # processes reading the files (None: one per CPU)
-                need_label:bool=True,       # skip files without a usable label (listed in `skipped.jsonl`)
-                force:bool=False,           # rebuild even when `out_dir` holds a complete cache
-                progress:bool=True,         # print progress lines to stderr
-               ) -> 'InkCache':
-    "Pack InkML `files` into a memory-mapped cache at `out_dir` (reused when already complete unless `force`)"
-    out_dir, files = Path(out_dir), [Path(f) for f in files]
-    if (out_dir/'meta.json').exists() and not force: return InkCache(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    for old in out_dir.parent.glob(f'{out_dir.name}.partial-*'): shutil.rmtree(old, ignore_errors=True)
+def is_cache(d, # a folder
+            ) -> bool:
+    "Was folder `d` written by `build_cache`? (it holds the marker file)"
+    return (Path(d)/CACHE_MARKER).is_file() and not Path(d).is_symlink()
+
+def _remove_cache(d:Path):
+    "Delete a folder `build_cache` wrote; refuse anything not provably ours, or ours with other files added"
+    if not is_cache(d): raise BadInputError(d, f'not an hmer-ink cache (no {CACHE_MARKER} file): refusing to delete it')
+    if other := sorted(p.name for p in d.iterdir() if p.name not in CACHE_FILES or not p.is_file() or p.is_symlink()):
+        raise BadInputError(d, f"holds files hmer-ink did not write ({', '.join(other[:5])}): refusing to delete it")
+    for f in d.iterdir(): f.unlink()
+    d.rmdir()
+
+def _check_target(out_dir:Path):
+    "Refuse an `out_dir` that exists and is neither an hmer-ink cache nor an empty folder"
+    if not (out_dir.exists() or out_dir.is_symlink()) or is_cache(out_dir): return
+    if out_dir.is_symlink() or not out_dir.is_dir(): raise BadInputError(out_dir, 'exists and is not a folder: refusing to replace it')
+    if (out_dir/'meta.json').exists(): raise BadInputError(out_dir, f'an hmer-ink cache of an older version (no {CACHE_MARKER} '
+                                                      'file): delete it yourself or choose another folder')
+    if any(out_dir.iterdir()): raise BadInputError(out_dir, f'exists and is not an hmer-ink cache (no {CACHE_MARKER} file): '
+                                                   'refusing to replace it; choose a new folder')
+
+def _fresh(out_dir:Path, fp:str) -> bool:
+    "Does `out_dir` hold a complete cache of exactly these source files?"
+    if not (is_cache(out_dir) and (out_dir/'meta.json').is_file()): return False
+    try: meta = json.loads((out_dir/'meta.json').read_text())
+    except (OSError, ValueError): return False
+    return isinstance(meta, dict) and meta.get('version') == CACHE_VERSION and meta.get('fingerprint') == fp
+
+@contextlib.contextmanager
+def _locked(out_dir:Path):
+    "Hold `OUT.lock` beside `out_dir` while building; wait (saying so) while another process holds it"
+    with open(out_dir.parent/f'{out_dir.name}.lock', 'a') as f:
+        if not lock_file(f, wait=False):
+            print(f'{out_dir}: another process is building this cache; waiting for it', file=sys.stderr, flush=True)
+            lock_file(f)
+        yield
+
+# %% ../nbs/04_datasets.ipynb #5f2614be
+def _pack_all(files:list[Path], tmp:Path, n_workers:int, need_label:bool, progress:bool) -> dict:
+    "Pack `files` into the folder `tmp`, on `n_workers` processes; returns the counts"
+    jobs = [(f, need_label) for f in files]
+    if n_workers == 1: return _write_cache(map(_pack_file, jobs), tmp, len(files), progress)
+    with mp.get_context('fork' if sys.platform == 'linux' else 'spawn').Pool(n_workers) as pool:
+        return _write_cache(pool.imap(_pack_file, jobs, chunksize=32), tmp, len(files), progress)
+
+def _build(files:list[Path], out_dir:Path, fp:str, n_workers:int, need_label:bool, progress:bool):
+    "Write the cache in `OUT.partial-PID`, then swap it in for `out_dir` (call with the lock held)"
+    for old in out_dir.parent.glob(f'{out_dir.name}.partial-*'):
+        if is_cache(old): _remove_cache(old)   # left by a build that died: nobody else can hold the lock
     tmp = out_dir.parent/f'{out_dir.name}.partial-{os.getpid()}'
     tmp.mkdir()
-    n_workers = n_workers or os.cpu_count() or 1
-    jobs = [(f, need_label) for f in files]
-    t0 = time.time()
-    if n_workers == 1: counts = _write_cache(map(_pack_file, jobs), tmp, len(files), progress)
-    else:
-        with mp.get_context('fork' if sys.platform == 'linux' else 'spawn').Pool(n_workers) as pool:
-            counts = _write_cache(pool.imap(_pack_file, jobs, chunksize=32), tmp, len(files), progress)
-    meta = dict(version=CACHE_VERSION, **counts, n_files=len(files), seconds=round(time.time() - t0, 2),
-                sources=sorted({str(f.parent) for f in files})[:50])
-    (tmp/'meta.json').write_text(json.dumps(meta, indent=1))
-    if out_dir.exists(): shutil.rmtree(out_dir)
+    (tmp/CACHE_MARKER).write_text('written by hmer_ink.datasets.build_cache\n')
+    try:
+        t0 = time.time()
+        counts = _pack_all(files, tmp, n_workers, need_label, progress)
+        meta = dict(version=CACHE_VERSION, **counts, n_files=len(files), seconds=round(time.time() - t0, 2),
+                    fingerprint=fp, sources=sorted({str(f.parent) for f in files})[:50])
+        (tmp/'meta.json').write_text(json.dumps(meta, indent=1))
+    except BaseException: _remove_cache(tmp); raise
+    if is_cache(out_dir): _remove_cache(out_dir)
+    elif out_dir.exists(): out_dir.rmdir()     # an empty folder (`_check_target` refused anything else)
     os.replace(tmp, out_dir)
+
+# %% ../nbs/04_datasets.ipynb #3d210035
+def build_cache(files,                      # InkML paths to pack
+                out_dir,                    # the cache folder: new, empty, or a cache this function wrote
+                *, n_workers:int|None=None, # processes reading the files (None: one per CPU)
+                need_label:bool=True,       # skip files without a usable label (listed in `skipped.jsonl`)
+                force:bool=False,           # rebuild even when `out_dir` holds an up-to-date cache of `files`
+                progress:bool=True,         # print progress lines to stderr
+               ) -> 'InkCache':
+    "Pack InkML `files` into a memory-mapped cache at `out_dir`, reused while the files are unchanged"
+    out_dir, files = Path(out_dir), [Path(f) for f in files]
+    fp = fingerprint(files, need_label)
+    if not force and _fresh(out_dir, fp): return InkCache(out_dir)
+    _check_target(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(out_dir):
+        if force or not _fresh(out_dir, fp):     # another process may have built it while we waited
+            _check_target(out_dir)
+            if progress and is_cache(out_dir): print(f'{out_dir}: rebuilding (its source files changed)', file=sys.stderr)
+            _build(files, out_dir, fp, n_workers or os.cpu_count() or 1, need_label, progress)
     return InkCache(out_dir)
 
 # %% ../nbs/04_datasets.ipynb #33cc176f
+def _check_offsets(a:np.ndarray, end:int, name:str):
+    "Offsets into an array of `end` items: integers from 0 to `end`, never decreasing"
+    ok = a.ndim == 1 and a.dtype.kind == 'i' and len(a) and a[0] == 0 and a[-1] == end and (np.diff(a) >= 0).all()
+    if not ok: raise ValueError(f'{name} is not a list of offsets from 0 to {end:,}')
+
+#| export
 class InkCache:
     "A packed split: `len`, `cache[i] -> Ink`, `labels` (normalized), `paths`; points are memory-mapped"
     def __init__(self, path, # a folder written by `build_cache`
                 ):
         self.path = Path(path)
         if not (self.path/'meta.json').exists(): raise BadInputError(self.path, 'not a complete hmer-ink cache (no meta.json)')
+        try: self._open()
+        except BadInputError: raise
+        except (OSError, ValueError, KeyError, TypeError, IndexError) as e:
+            raise BadInputError(self.path, f'damaged cache ({type(e).__name__}: {e}): rebuild it') from e
+
+    def _open(self):
         self.meta = json.loads((self.path/'meta.json').read_text())
-        if self.meta.get('version') != CACHE_VERSION:
-            raise BadInputError(self.path, f"cache version {self.meta.get('version')} != {CACHE_VERSION}: rebuild it")
-        n = self.meta['n_points']
+        if not isinstance(self.meta, dict) or self.meta.get('version') != CACHE_VERSION:
+            version = self.meta.get('version') if isinstance(self.meta, dict) else None
+            raise BadInputError(self.path, f"cache version {version} != {CACHE_VERSION}: rebuild it")
+        n = int(self.meta['n_points'])
+        if (self.path/'points.f32').stat().st_size != n * 12: raise ValueError(f'points.f32 does not hold n_points={n:,} points')
         self.points = np.memmap(self.path/'points.f32', np.float32, 'r', shape=(n, 3)) if n else np.zeros((0, 3), np.float32)
         self.strokes, self.samples = np.load(self.path/'strokes.npy'), np.load(self.path/'samples.npy')
         rows = [json.loads(l) for l in open(self.path/'index.jsonl')]
-        self.paths, self.raw_labels = [r['path'] for r in rows], [r['label'] for r in rows]
-        self.labels, self.has_time = [r['norm'] for r in rows], np.array([r['has_time'] for r in rows], bool)
+        self.paths, self.raw_labels = [str(r['path']) for r in rows], [str(r['label']) for r in rows]
+        self.labels, self.has_time = [str(r['norm']) for r in rows], np.array([bool(r['has_time']) for r in rows], bool)
+        _check_offsets(self.strokes, n, 'strokes.npy'); _check_offsets(self.samples, len(self.strokes) - 1, 'samples.npy')
+        if len(rows) != len(self.samples) - 1: raise ValueError(f'index.jsonl has {len(rows)} rows for {len(self.samples) - 1} samples')
 
     def __len__(self): return len(self.samples) - 1
 
@@ -161,21 +258,39 @@ class InkCache:
         "Points per sample (before resampling)"
         return np.diff(self.strokes[self.samples])
 
+    def n_resampled(self, spacing:float, # arc-length step, as in `resample_ink`
+                    chunk:int=1 << 16,   # strokes read at a time (bounds the memory on large caches)
+                   ) -> np.ndarray:
+        "Points per sample after `resample_ink(ink, spacing)`, from the packed points without building any `Ink`"
+        arc = np.zeros(len(self.strokes) - 1)  # (strokes,) arc length of each stroke
+        for a in range(0, len(arc), chunk):
+            offs = self.strokes[a:a + chunk + 1] - self.strokes[a]
+            xy = np.asarray(self.points[self.strokes[a]:self.strokes[a] + offs[-1], :2], np.float64)  # (n, 2)
+            step = np.r_[0., np.hypot(*np.diff(xy, axis=0).T)] if len(xy) else np.zeros(0)
+            step[offs[:-1][offs[:-1] < len(step)]] = 0.   # no step into a stroke's first point
+            total = np.r_[0., np.cumsum(step)]
+            arc[a:a + len(offs) - 1] = total[offs[1:]] - total[offs[:-1]]
+        n_pts = np.diff(self.strokes)
+        per_stroke = np.where(n_pts == 0, 0, np.where(arc > 0, np.maximum(np.rint(arc / spacing), 1) + 1, 1))
+        total = np.r_[0, np.cumsum(per_stroke)]
+        return (total[self.samples[1:]] - total[self.samples[:-1]]).astype(np.int64)
+
     def __repr__(self): return f'InkCache({str(self.path)!r}, n={len(self)}, skipped={self.meta["n_skipped"]})'
 
 # %% ../nbs/04_datasets.ipynb #00766b39
 @call_parse
 def hmer_ink_cache(
     src:str,                # folder (or file) of InkML to pack
-    out:str,                # cache folder to write
+    out:str,                # cache folder to write: new, empty, or a cache this command wrote
     workers:int=0,          # worker processes (0: all cores)
-    force:bool=False,       # rebuild even if a complete cache exists
+    force:bool=False,       # rebuild even if an up-to-date cache exists (never replaces anything but a cache)
     no_label:bool=False,    # keep files without a label (for inference-only sets)
 ):
     "Pack a folder of InkML files into a memory-mapped hmer-ink cache"
-    try: files = find_inkml(src)
-    except FileNotFoundError as e: sys.exit(f'hmer_ink_cache: {e}')
-    if not files: sys.exit(f'hmer_ink_cache: no .inkml files under {src}')
-    c = build_cache(files, out, n_workers=workers or None, need_label=not no_label, force=force)
+    try:
+        files = find_inkml(src)
+        if not files: sys.exit(f'hmer_ink_cache: no .inkml files under {src}')
+        c = build_cache(files, out, n_workers=workers or None, need_label=not no_label, force=force)
+    except (FileNotFoundError, BadInputError) as e: sys.exit(f'hmer_ink_cache: {e}')
     print(f"{c.path}: {len(c)} samples, {c.meta['n_points']:,} points, {c.meta['n_skipped']} skipped")
-    for s in c.skipped[:20]: print(f"  skipped {s['path']}: {s['error']}")
+    for s in c.skipped: print(f"  skipped {s['path']}: {s['error']}")

@@ -14,7 +14,7 @@ from .core import exists, default
 # %% auto #0
 __all__ = ['NEG_INF', 'evaluating', 'ban', 'greedy_decode', 'BeamStep', 'beam_step', 'Finished', 'pick_beams',
            'decoder_beam_search', 'beam_search', 'ctc_greedy_decode', 'ctc_prefix_search', 'ctc_beam_search',
-           'ctc_log_likelihood', 'rescore', 'decode']
+           'ctc_log_likelihood', 'rescore', 'CTCPrefixScorer', 'decode']
 
 # %% ../nbs/13_decoding.ipynb #7e21873f
 NEG_INF = float('-inf')
@@ -139,6 +139,7 @@ def decoder_beam_search(dec:nn.Module,        # a decoder with `init_state`, `st
                         pad_idx:int=0,        # never predicted
                         bos_idx:int=1,        # the first input token; never predicted
                         eos_idx:int=2,        # ends a hypothesis
+                        scorer=None,          # a `CTCPrefixScorer` of the same samples: joint CTC/attention step scores
                        ):
     "Batched beam search of decoder `dec` over `mem` (b, s, d); per sample, the `n_best` (ids, score), best first"
     b, k, dev = mem.shape[0], beam, mem.device
@@ -148,9 +149,11 @@ def decoder_beam_search(dec:nn.Module,        # a decoder with `init_state`, `st
     rows, fin = torch.arange(b, device=dev), Finished(b, k, max_len, len_alpha, pad_idx, dev)  # (b',) live samples
     hist = torch.empty(b, k, 0, dtype=torch.long, device=dev)  # (b', k, n) tokens so far
     tokens = torch.full((b * k,), bos_idx, device=dev)  # (b' * k,) last token of each row
+    ctc = scorer.init_state(torch.arange(b, device=dev).repeat_interleave(k)) if scorer else None
     for n in range(1, max_len + 1):
         logits, state = dec.step(tokens, state)
         logp = ban(logits.float(), [pad_idx, bos_idx]).log_softmax(-1)  # (b' * k, v)
+        if scorer: logp = scorer.score(ctc, logp)  # (b' * k, v) joint scores of the attention's best tokens
         st = beam_step(scores, logp, eos_idx)
         fin.add(rows, pick_beams(hist, st.ended_beam), st.ended)
         hist = torch.cat([pick_beams(hist, st.beam), st.token[..., None]], 2)  # (b', k, n)
@@ -164,6 +167,7 @@ def decoder_beam_search(dec:nn.Module,        # a decoder with `init_state`, `st
             keep = going.nonzero()[:, 0]  # (b'',) samples still going; their rows, memory included, move
             src, hist, scores, tokens, rows = src[keep], hist[keep], scores[keep], tokens[keep], rows[keep]
             state = dec.reorder(state, src.flatten())  # (b'' * k,)
+        if scorer: ctc = scorer.select_state(ctc, src.flatten(), tokens.flatten())
         tokens = tokens.flatten()  # (b' * k,)
     return fin.result(n_best)
 
@@ -277,6 +281,70 @@ def rescore(hyps:list[list[tuple[list[int], float]]], # per sample, attention (i
         out[i].append((ids, ((1 - ctc_weight) * s * n + (ctc_weight * c if ctc_weight else 0.)) / n))
     return [sorted(h, key=lambda h: -h[1]) for h in out]
 
+# %% ../nbs/13_decoding.ipynb #92639584
+class CTCPrefixScorer:
+    "Batched CTC prefix scores for attention beams (joint decoding, as ESPnet's), vectorized over encoder steps"
+    def __init__(self, ctc_logits:torch.Tensor, # (b, s, v) of the samples being decoded
+                 mem_len:torch.Tensor,          # (b,) valid encoder steps
+                 weight:float=0.3,              # λ: step scores are (1 - λ) · attention + λ · CTC prefix gain
+                 n_cand:int=8,                  # tokens per beam scored by CTC: the attention's best (others pruned)
+                 blank_idx:int=0,               # the CTC blank
+                 eos_idx:int=2,                 # scored by the labelling's full CTC probability
+                ):
+        lp = ctc_logits.double().log_softmax(-1).clamp(min=-1e4)  # (b, s, v); float64 sums stay exact, no -inf (nor nan)
+        steps = torch.arange(lp.shape[1], device=lp.device)  # (s,)
+        self.valid = steps[None] < mem_len[:, None]  # (b, s)
+        self.lp = lp.masked_fill(~self.valid[..., None], 0.)  # log 1 past the end: cumulative sums stay finite
+        self.blank_cum = self.lp[..., blank_idx].cumsum(-1)  # (b, s) log p(blank at every step up to t)
+        self.end = (mem_len - 1).clamp(min=0)  # (b,) last valid step
+        self.weight, self.n_cand, self.blank_idx, self.eos_idx = weight, n_cand, blank_idx, eos_idx
+
+    def init_state(self, sample:torch.Tensor, # (r,) the sample of each beam row
+                  ) -> dict:
+        "The empty prefix on every row: all blanks so far, prefix probability 1"
+        r, s = len(sample), self.lp.shape[1]
+        return dict(sample=sample, last=torch.full((r,), -1, device=sample.device),  # (r,) -1: no token yet
+                    rn=torch.full((r, s), NEG_INF, dtype=torch.float64, device=sample.device),  # (r, s) ends in a token
+                    rb=self.blank_cum[sample], psi=torch.zeros(r, dtype=torch.float64, device=sample.device))
+
+    def _extend(self, st:dict, cand:torch.Tensor):
+        "Forward variables (r, m, s) and prefix log-probabilities (r, m) of each row's prefix + each candidate (r, m)"
+        lp = self.lp[st['sample']]  # (r, s, v)
+        lpc = lp.gather(2, cand[:, None].expand(-1, lp.shape[1], -1)).transpose(1, 2)  # (r, m, s)
+        rn = torch.where(st['last'][:, None, None] == cand[..., None], NEG_INF, st['rn'][:, None])  # (r, m, s)
+        phi = torch.logaddexp(st['rb'][:, None].expand_as(rn), rn)  # (r, m, s) prefix done, next token may start
+        start = torch.where(st['last'] < 0, 0., NEG_INF).to(phi)[:, None, None].expand(-1, phi.shape[1], 1)
+        phi_prev = torch.cat([start, phi[..., :-1]], -1)  # (r, m, s) phi at t - 1 (before step 0: the empty prefix)
+        cum = lpc.cumsum(-1)  # (r, m, s)
+        rn_new = cum + torch.logcumsumexp(phi_prev - (cum - lpc), -1)  # r^n_t = p_c(t) (r^n_{t-1} + phi_{t-1})
+        rn_prev = F.pad(rn_new[..., :-1], (1, 0), value=NEG_INF)  # (r, m, s)
+        bc = self.blank_cum[st['sample']][:, None]  # (r, 1, s)
+        rb_new = bc + torch.logcumsumexp(rn_prev - (bc - lp[..., self.blank_idx][:, None]), -1)  # r^b_t = p_b (r^b + r^n)_{t-1}
+        valid = self.valid[st['sample']][:, None]  # (r, 1, s)
+        psi = (phi_prev + lpc).masked_fill(~valid, NEG_INF).logsumexp(-1)  # (r, m) the prefix, any continuation
+        end = self.end[st['sample']][:, None, None].expand(-1, 1, 1)  # (r, 1, 1)
+        full = torch.logaddexp(st['rn'][:, None].gather(2, end), st['rb'][:, None].gather(2, end))[..., 0]  # (r, 1)
+        return rn_new, rb_new, torch.where(cand == self.eos_idx, full, psi)
+
+    def score(self, st:dict, att_logp:torch.Tensor, # (r, v) the decoder's next-token log-probabilities
+             ) -> torch.Tensor:
+        "(r, v) joint next-token scores: the attention's best `n_cand` tokens rescored with CTC, the rest -inf"
+        cand = att_logp.topk(min(self.n_cand, att_logp.shape[1]), -1).indices  # (r, m)
+        rn, rb, psi = self._extend(st, cand)
+        gain = torch.nan_to_num(psi - st['psi'][:, None], nan=NEG_INF)  # (r, m) -inf - -inf: an impossible row
+        joint = (1 - self.weight) * att_logp.gather(1, cand).double() + (self.weight * gain if self.weight else 0.)
+        self.pending = dict(cand=cand, rn=rn, rb=rb, psi=psi)
+        return torch.full_like(att_logp, NEG_INF).scatter(1, cand, joint.to(att_logp.dtype))
+
+    def select_state(self, st:dict, src:torch.Tensor, # (r',) the row each new beam extends
+                     token:torch.Tensor,               # (r',) the token it adds (one of that row's candidates)
+                    ) -> dict:
+        "The states of the new beams, from the last `score`"
+        p = self.pending
+        slot = (p['cand'][src] == token[:, None]).int().argmax(-1)  # (r',)
+        return dict(sample=st['sample'][src], last=token, rn=p['rn'][src, slot], rb=p['rb'][src, slot],
+                    psi=p['psi'][src, slot])
+
 # %% ../nbs/13_decoding.ipynb #c6ad7a4c
 def decode(model:nn.Module,        # an `HMERModel`
            x:torch.Tensor,         # (b, t, f) features
@@ -288,6 +356,7 @@ def decode(model:nn.Module,        # an `HMERModel`
            len_alpha:float=1.,     # length normalization of attention beams: log p / (tokens + 1) ** len_alpha
            ctc_weight:float|None=None, # CTC share when rescoring a hybrid model's beams; None: 0.3 if it has a CTC head
            scores:bool|None=None,  # return (ids, score) pairs; None: when `n_best > 1`
+           joint:bool=False,       # hybrid beams: CTC prefix scores at every step instead of rescoring the finished beams
           ) -> list[list[int]] | list[list[tuple[list[int], float]]]:
     "Token ids per sample (no bos/eos/pad), or its `n_best` (ids, score), by the decoding that suits `model`"
     if not 1 <= n_best <= beam: raise ValueError(f"need 1 <= n_best <= beam, got n_best={n_best}, beam={beam}")
@@ -306,7 +375,9 @@ def decode(model:nn.Module,        # an `HMERModel`
             hyps = [[(i, s)] for i, s in zip(ids, lp)]
         elif use_ctc: hyps = ctc_beam_search(ctc_logits, mem_len, beam, n_best)
         else:
-            hyps = decoder_beam_search(model.decoder, mem, mem_len, beam, beam if w else n_best, max_len, len_alpha)
-            if w: hyps = rescore(hyps, ctc_logits, mem_len, w, len_alpha)
+            sc = CTCPrefixScorer(ctc_logits, mem_len, w) if w and joint else None
+            hyps = decoder_beam_search(model.decoder, mem, mem_len, beam, n_best if sc or not w else beam, max_len,
+                                       len_alpha, scorer=sc)
+            if w and not sc: hyps = rescore(hyps, ctc_logits, mem_len, w, len_alpha)
     hyps = [h[:n_best] for h in hyps]
     return hyps if scores else [h[0][0] if h else [] for h in hyps]

@@ -20,7 +20,7 @@ from .inkml import Ink, read_inkml, plot_ink, mathtext_label
 from .latex import detokenize
 from .metrics import score_all, edit_distance, label_tokens, confusions, _ratio
 from .datasets import InkCache, find_inkml
-from .predict import Recognizer, Prediction
+from .predict import Recognizer, Prediction, check_counts
 
 # %% auto #0
 __all__ = ['LENGTH_EDGES', 'STRUCTURE_TOKENS', 'length_bucket', 'bucket_names', 'score_samples', 'bucket_scores',
@@ -120,8 +120,11 @@ def top_confusions(*,
 # %% ../nbs/41_evaluate.ipynb #0d476e48
 def _error(e:Exception) -> str: return f'{type(e).__name__}: {e}'
 
-def _read(item, i:int) -> tuple[Ink|None, str, str|None]:
-    "(ink, name, error) of input `item`: an `Ink`, or an InkML path"
+def _read(src, i:int) -> tuple[Ink|None, str, str|None]:
+    "(ink, name, error) of input `i` of `src`: an `Ink`, an InkML path, or a cache's sample"
+    try: item = src[i]
+    except MemoryError: raise
+    except Exception as e: return None, f"{getattr(src, 'path', 'input')} #{i}", _error(e)
     if isinstance(item, Ink): ink, name = item, default(item.path, f'#{i}')
     else:
         name = str(item)
@@ -199,6 +202,13 @@ def _spread(n:int, k:int) -> set[int]:
     "`k` positions spread evenly over `range(n)`"
     return set(np.linspace(0, n - 1, min(k, n)).round().astype(int).tolist()) if n and k else set()
 
+def _check_settings(beam, batch_size, chunk, latency_n, limit):
+    "A `ValueError` naming the first setting of `evaluate` that is not a (positive, or for the last two non-negative) integer"
+    check_counts(beam=beam, batch_size=batch_size, chunk=chunk)
+    for name, v in dict(latency_n=latency_n, limit=limit).items():
+        if exists(v) and (isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 0):
+            raise ValueError(f'{name} must be a non-negative integer, got {v!r}')
+
 def evaluate(recognizer,              # a `Recognizer`, or anything with its `predict_inks(inks, beam=, batch_size=)`
              inks_or_paths,           # a sequence of `Ink`s and/or InkML paths, or an `InkCache`
              beam:int=5,              # beam width (1: greedy)
@@ -211,12 +221,13 @@ def evaluate(recognizer,              # a `Recognizer`, or anything with its `pr
              chunk:int=256,           # inputs read and predicted at a time (batches are sorted by length within one)
             ) -> EvalResult:
     "Predict every input with `recognizer` and score it against its truth label"
+    _check_settings(beam, batch_size, chunk, latency_n, limit)
     n = len(inks_or_paths) if limit is None else min(limit, len(inks_or_paths))
     timed, rows, failed, lat_inks, read_s, pred_s = _spread(n, latency_n), [], list(failed), [], 0., 0.
     starts = range(0, n, chunk)
     for start in show_progress(starts, progress, what=f"chunks of {chunk} inputs"):
         t0 = time.perf_counter()
-        got = [(i, *_read(inks_or_paths[i], i)) for i in range(start, min(start + chunk, n))]
+        got = [(i, *_read(inks_or_paths, i)) for i in range(start, min(start + chunk, n))]
         failed += [dict(path=name, error=err) for _, _, name, err in got if err]
         got = [(i, ink, name) for i, ink, name, err in got if not err]
         lat_inks += [ink for i, ink, _ in got if i in timed]
@@ -395,16 +406,25 @@ def write(self:EvalResult,
     return out/'report.md'
 
 # %% ../nbs/41_evaluate.ipynb #b6475342
+def _open_cache(p:Path) -> tuple[InkCache, list[dict]]:
+    "The cache at `p` and its skipped files ([{path, error}]); a `BadInputError` naming the cache when it is damaged"
+    try:
+        cache = InkCache(p)
+        skipped = cache.skipped
+        if all(isinstance(r, dict) and {'path', 'error'} <= set(r) for r in skipped): return cache, skipped
+        raise ValueError('skipped.jsonl holds rows that are not {path, error}')
+    except HmerError: raise
+    except Exception as e: raise BadInputError(p, f'damaged cache ({type(e).__name__}: {e}): rebuild it') from None
+
 def load_inputs(data, # an `InkCache` folder, an InkML folder or file, or a path under the shared data
                ) -> tuple[object, list[dict], Path]:
     "(inputs, failed, path) of `data`: an `InkCache` folder, a folder or file of InkML, or a path under the shared data"
     p = Path(data).expanduser()
     if not p.exists() and exists(shared_data(str(data))): p = shared_data(str(data))
     if not p.exists(): raise FileNotFoundError(f'{data}: no such file or folder (nor under the shared data)')
-    if (p/'meta.json').exists():
-        cache = InkCache(p)
-        return cache, cache.skipped, p
-    return find_inkml(p), [], p
+    inputs, failed = _open_cache(p) if (p/'meta.json').exists() else (find_inkml(p), [])
+    if not len(inputs) and not failed: raise BadInputError(p, 'no .inkml files here: nothing to evaluate')
+    return inputs, failed, p
 
 def default_out(model,               # the checkpoint's path (None: the bundled model)
                 data:Path,           # the evaluated folder or file
@@ -442,3 +462,4 @@ def hmer_ink_evaluate(
         report = res.write(out, force=force, gallery_n=gallery_n)
     except (HmerError, OSError, ValueError) as e: sys.exit(f'hmer_ink_evaluate: {e}')
     print(report if quiet else '\n'.join(_summary_md(res) + ['', f'report: {report}']))
+    if not len(res.per_sample): sys.exit(f'hmer_ink_evaluate: no input could be scored ({len(res.failed)} failed; see {report})')

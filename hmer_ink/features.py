@@ -4,10 +4,10 @@
 
 # %% ../nbs/03_features.ipynb #7d268c78
 from __future__ import annotations
-import dataclasses
+import dataclasses, math, numbers
 from dataclasses import dataclass
 import numpy as np
-from .core import exists, default
+from .core import BadInputError, exists, default
 from .inkml import Ink
 
 # %% auto #0
@@ -34,6 +34,19 @@ def _with(ink:Ink, pts:np.ndarray, lens:np.ndarray) -> Ink:
     return dataclasses.replace(ink, strokes=_unstack(pts, lens))
 
 # %% ../nbs/03_features.ipynb #7739c1d3
+def _unit_box(xy:np.ndarray, max_aspect:float) -> np.ndarray:
+    "`xy` (n, 2) moved so its box starts at (0, 0), divided by max(height, width / `max_aspect`) (by 1 if that is 0)"
+    lo, hi = xy.min(0), xy.max(0)
+    if not np.isfinite(hi - lo).all(): xy, lo, hi = xy / 2, lo / 2, hi / 2  # a span past float64's range: halving is exact
+    ref = max(hi[1] - lo[1], (hi[0] - lo[0]) / max_aspect)
+    return (xy - lo) / (ref if ref > 0 else 1.)
+
+def _check_finite(ink:Ink, pts:np.ndarray):
+    "`BadInputError` naming `ink`'s file when its normalized points `pts` hold NaN or infinity"
+    if np.isfinite(pts).all(): return
+    if not np.isfinite(_stack(ink)[0]).all(): raise BadInputError(ink.path, 'non-finite values (NaN or infinity) in the ink')
+    raise BadInputError(ink.path, 'normalization overflows: the T channel spans more than float64 holds')
+
 def normalize_ink(ink:Ink,              # the raw ink
                   max_aspect:float=20., # width/height beyond which width/`max_aspect` stands in for the height
                  ) -> Ink:
@@ -45,15 +58,21 @@ def normalize_ink(ink:Ink,              # the raw ink
     keep[(np.cumsum(lens) - lens)[lens > 0]] = True  # every stroke keeps its first point
     lens = np.bincount(np.repeat(np.arange(len(lens)), lens)[keep], minlength=len(lens))
     pts = pts[keep]  # a copy: safe to change in place
-    lo, hi = pts[:, :2].min(0), pts[:, :2].max(0)
-    ref = max(hi[1] - lo[1], (hi[0] - lo[0]) / max_aspect)
-    pts[:, :2] = (pts[:, :2] - lo) / (ref if ref > 0 else 1.)
+    pts[:, :2] = _unit_box(pts[:, :2], max_aspect)
     if exists(t := _t_col(ink)): pts[:, t] -= pts[:, t].min()
+    _check_finite(ink, pts)
     return _with(ink, pts, lens)
 
 # %% ../nbs/03_features.ipynb #d7d42fee
-def resample_ink(ink:Ink,            # a normalized ink
-                 spacing:float=0.05, # arc length between consecutive points (normalized height units)
+def _count(n:float) -> str: return f'{n:,.0f}' if n < 1e15 else f'{n:.2g}'
+
+def _check_points(ink:Ink, n:float, max_points:int, what:str=''):
+    "`BadInputError` naming `ink`'s file when `n` points (made by `what`) are more than `max_points`"
+    if not n <= max_points: raise BadInputError(ink.path, f'{_count(n)} points{what}, over max_points={max_points:,}')
+
+def resample_ink(ink:Ink,                  # a normalized ink
+                 spacing:float=0.05,       # arc length between consecutive points (normalized height units)
+                 max_points:int=1_000_000, # refuse to make more points than this (checked before allocating them)
                 ) -> Ink:
     "`ink` with its points evenly spaced along each stroke; ends kept, T interpolated, one-point strokes kept"
     if not spacing > 0: raise ValueError(f'spacing must be positive, got {spacing}')
@@ -67,7 +86,9 @@ def resample_ink(ink:Ink,            # a normalized ink
     full = lens > 0
     s0 = np.zeros(n_s); s1 = np.zeros(n_s)
     s0[full], s1[full] = arc[(ends - lens)[full]], arc[ends[full] - 1]
-    n_steps = np.where(s1 > s0, np.maximum(np.rint((s1 - s0) / spacing), 1), 0).astype(np.int64)  # (s,)
+    n_steps = np.where(s1 > s0, np.maximum(np.rint((s1 - s0) / spacing), 1), 0)  # (s,) float: no int overflow
+    _check_points(ink, n_steps.sum() + full.sum(), max_points, f' after resampling at spacing {spacing:g}')
+    n_steps = n_steps.astype(np.int64)
     new_lens = np.where(full, n_steps + 1, 0)
     sid = np.repeat(np.arange(n_s), new_lens)  # (m,) stroke of each new point
     j = np.arange(len(sid)) - np.repeat(np.cumsum(new_lens) - new_lens, new_lens)  # (m,) index within its stroke
@@ -83,6 +104,13 @@ class FeatureConfig:
     use_abs: bool = True            # add the absolute position x, y (after normalization)
     use_time: bool = False          # add dt in seconds (zeros when the ink has no T channel)
     max_dt_s: float = 1.            # longer pauses (mostly between strokes) are clipped to this
+    max_points: int = 4_000         # refuse inks with more rows after resampling (CROHME's longest: 1,218)
+
+    def __post_init__(self):
+        if not (isinstance(self.resample_spacing, numbers.Real) and 0 < self.resample_spacing < math.inf):
+            raise ValueError(f'resample_spacing must be a positive number, not {self.resample_spacing!r}')
+        if isinstance(self.max_points, bool) or not isinstance(self.max_points, numbers.Integral) or self.max_points < 1:
+            raise ValueError(f'max_points must be a positive integer, not {self.max_points!r}')
 
     @property
     def n_features(self) -> int:
@@ -96,6 +124,7 @@ def featurize(ink:Ink,                     # a normalized, resampled ink
     "Rows [dx, dy, pen_down, pen_up, (x, y), (dt_s)] for every point of `ink`, stroke after stroke"
     cfg = default(cfg, FeatureConfig())
     pts, lens = _stack(ink)
+    _check_points(ink, len(pts), cfg.max_points)
     xy, lens = pts[:, :2], lens[lens > 0]
     out = np.zeros((len(pts), cfg.n_features), np.float32)  # (t, f)
     out[:, :2] = np.diff(xy, axis=0, prepend=np.zeros((1, 2)))
@@ -111,7 +140,7 @@ def prepare(ink:Ink,                     # a raw ink, as `read_inkml` returns it
            ) -> np.ndarray:              # (t, f) float32
     "Model input for a raw `ink` (the inference path): normalize, resample, featurize"
     cfg = default(cfg, FeatureConfig())
-    return featurize(resample_ink(normalize_ink(ink), cfg.resample_spacing), cfg)
+    return featurize(resample_ink(normalize_ink(ink), cfg.resample_spacing, cfg.max_points), cfg)
 
 # %% ../nbs/03_features.ipynb #92df12a0
 def _affine(ink:Ink, m:np.ndarray, shift=(0., 0.)) -> Ink:

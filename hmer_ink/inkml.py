@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_inkml.ipynb #d458ec43
 from __future__ import annotations
-import os, threading
+import os, stat, threading
 from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
@@ -13,8 +13,8 @@ from lxml import etree
 from .core import BadInputError, atomic_write, exists
 
 # %% auto #0
-__all__ = ['LABEL_KEYS', 'NS', 'PARSER_OPTIONS', 'Symbol', 'Ink', 'InkMLError', 'parse_xml', 'parse_traces', 'read_inkml',
-           'write_inkml', 'mathtext_label', 'plot_ink', 'render_ink']
+__all__ = ['LABEL_KEYS', 'CHANNEL_ORDER', 'NS', 'PARSER_OPTIONS', 'Symbol', 'Ink', 'InkMLError', 'parse_xml', 'parse_traces',
+           'read_inkml', 'write_inkml', 'mathtext_label', 'plot_ink', 'render_ink']
 
 # %% ../nbs/01_inkml.ipynb #46dfaf51
 @dataclass
@@ -26,16 +26,27 @@ class Symbol:
 
 # %% ../nbs/01_inkml.ipynb #1f22e98c
 LABEL_KEYS = ('normalizedLabel', 'label', 'truth')  # annotations that hold the expression's LaTeX, by preference
+CHANNEL_ORDER = ('X', 'Y', 'T')  # an Ink's channels come in this order (T when present), any others after them
 
 _F64 = np.dtype(np.float64)
+_CANONICAL = {('X', 'Y'), ('X', 'Y', 'T')}  # the usual channels, already in order: nothing to check
 
 def _default_ids(n:int) -> list[str]: return [str(i) for i in range(n)]
+
+def _channel_order(channels:tuple) -> list[int]:
+    "Column order that sorts `channels` into `CHANNEL_ORDER`, others after them as given; ValueError without X and Y"
+    names = ', '.join(map(str, channels))
+    if not all(isinstance(c, str) and c for c in channels): raise ValueError(f'channels {names}: each needs a name')
+    if len(set(channels)) < len(channels): raise ValueError(f'channels {names}: a name repeats')
+    if not {'X', 'Y'} <= set(channels): raise ValueError(f'channels {names}: X and Y are needed')
+    rank = {c: i for i, c in enumerate(CHANNEL_ORDER)}
+    return sorted(range(len(channels)), key=lambda i: (rank.get(channels[i], len(rank)), i))
 
 @dataclass(eq=False)
 class Ink:
     "Handwritten ink: strokes of points, their channels, the file's annotations and an optional symbol segmentation"
     strokes: list[np.ndarray]  # each (n_points, n_channels) float64, columns in `channels` order
-    channels: tuple[str, ...] = ('X', 'Y')  # ('X', 'Y') or ('X', 'Y', 'T'); T in ms
+    channels: tuple[str, ...] = ('X', 'Y')  # X, Y, T (ms) if present, any other after; the columns are sorted so
     annotations: dict[str, str] = field(default_factory=dict)  # expression-level annotations, in file order
     symbols: list[Symbol]|None = None  # CROHME per-symbol segmentation
     trace_ids: list[str]|None = None  # original trace ids; None when they are '0', '1', ...
@@ -46,10 +57,18 @@ class Ink:
         n = len(self.channels)
         self.strokes = [s if type(s) is np.ndarray and s.dtype is _F64 and s.shape[1:] == (n,) else _as_stroke(s, n)
                         for s in self.strokes]
+        if self.channels not in _CANONICAL: self._sort_channels()
         if exists(self.trace_ids):
             self.trace_ids = list(self.trace_ids)
             if len(self.trace_ids) != len(self.strokes): raise ValueError('one trace id per stroke is needed')
             if self.trace_ids == _default_ids(len(self.strokes)): self.trace_ids = None
+
+    def _sort_channels(self):
+        "Put the channels, and the strokes' columns with them, in `CHANNEL_ORDER`"
+        order = _channel_order(self.channels)
+        if order == sorted(order): return
+        self.channels = tuple(self.channels[i] for i in order)
+        self.strokes = [s[:, order] for s in self.strokes]
 
     @property
     def label(self) -> str|None:
@@ -98,10 +117,19 @@ PARSER_OPTIONS = dict(resolve_entities=False, no_network=True, load_dtd=False, d
 _RECOVERABLE = {'ERR_INVALID_ENCODING', 'ERR_INVALID_CHAR'}  # bad bytes in text: recover; anything else: fail
 _local = threading.local()  # a parser per thread: each keeps the error log of its last parse
 
+class _NoOutside(etree.Resolver):
+    "Answers every request for an external DTD or entity with an empty document: parsing opens no file and no URL"
+    def resolve(self, url, pubid, context): return self.resolve_string('', context)
+
+def _parser(**kwargs) -> etree.XMLParser:
+    "A parser with `PARSER_OPTIONS` (and `kwargs`) that loads nothing from outside the document"
+    parser = etree.XMLParser(**PARSER_OPTIONS, **kwargs)
+    parser.resolvers.add(_NoOutside())
+    return parser
+
 def _parsers() -> tuple[etree.XMLParser, etree.XMLParser]:
     "This thread's strict and recovering parsers"
-    if not hasattr(_local, 'parsers'):
-        _local.parsers = etree.XMLParser(**PARSER_OPTIONS), etree.XMLParser(recover=True, **PARSER_OPTIONS)
+    if not hasattr(_local, 'parsers'): _local.parsers = _parser(), _parser(recover=True)
     return _local.parsers
 
 def _fatal(log) -> set[str]: return {e.type_name for e in log if e.level_name == 'FATAL'}
@@ -122,7 +150,7 @@ def parse_xml(data:bytes, # the document's bytes
         if root is None or not _fatal(recover.error_log) <= _RECOVERABLE:
             raise InkMLError(path, f'malformed XML: {_errors(recover.error_log)}') from None
     if exists(root.getroottree().docinfo.internalDTD):
-        raise InkMLError(path, 'DOCTYPE with an internal subset (entity declarations) is not allowed in InkML')
+        raise InkMLError(path, 'a DOCTYPE is not allowed in InkML (DTDs and entities are never loaded)')
     return root
 
 # %% ../nbs/01_inkml.ipynb #6ec124d0
@@ -167,13 +195,19 @@ def parse_traces(texts:list[str], # the text of each `<trace>`: points separated
 _TAGS = {t: t for t in ['ink', 'annotation', 'traceFormat', 'channel', 'trace', 'traceGroup', 'traceView', 'annotationXML']}
 _TAGS |= {f'{{{NS}}}{t}': t for t in _TAGS}  # namespaced or not: same local name
 
+def _text(el) -> str:
+    "All the text inside `el`, its children's too: a comment or a processing instruction inside does not cut it short"
+    return (el.text or '') if not len(el) else ''.join(el.itertext())
+
 def _channels(declared:tuple|None, texts:list[str], path) -> tuple[str, ...]:
-    "The channels of the points: those declared, cut to the number of values the first point holds"
+    "The channels of the points, in file order: those declared, cut to the number of values the first point holds"
     first = texts[0].split(',', 1)[0].split() or next((p for p in map(str.split, texts[0].split(',')) if p), [])
     if not (n := len(first)): raise InkMLError(path, 'trace 0 is empty')
     if not declared: declared = ('X', 'Y', 'T') + tuple(f'C{i}' for i in range(3, n))
     if not 2 <= n <= len(declared):
         raise InkMLError(path, f'points have {n} values; the trace format declares {len(declared)} channels')
+    try: _channel_order(declared[:n])
+    except ValueError as e: raise InkMLError(path, f'trace format: {e}') from None
     return tuple(declared[:n])
 
 def _symbols(group, index:dict, path, out:list, nested:bool=False) -> list[Symbol]:
@@ -183,7 +217,7 @@ def _symbols(group, index:dict, path, out:list, nested:bool=False) -> list[Symbo
         kind = _TAGS.get(el.tag)
         if kind == 'traceView': refs.append(el.get('traceDataRef'))
         elif kind == 'annotation':
-            if label is None and el.get('type') == 'truth': label = el.text or ''
+            if label is None and el.get('type') == 'truth': label = _text(el)
         elif kind == 'annotationXML': ref = el.get('href')
         elif kind == 'traceGroup': inner = True; _symbols(el, index, path, out, True)
     if refs or (nested and not inner):
@@ -194,13 +228,14 @@ def _symbols(group, index:dict, path, out:list, nested:bool=False) -> list[Symbo
 # %% ../nbs/01_inkml.ipynb #91ca5f72
 def _read_root(root, path) -> Ink:
     "The `Ink` held by the parsed `<ink>` element `root`"
-    if _TAGS.get(root.tag) != 'ink': raise InkMLError(path, f'the root element is <{etree.QName(root).localname}>, not <ink>')
+    if _TAGS.get(root.tag) != 'ink':
+        raise InkMLError(path, f'the root element is <{root.tag}>, not <{{{NS}}}ink> (or <ink> without a namespace)')
     annotations, texts, ids, groups, declared = {}, [], [], [], None
     for el in root:
         kind = _TAGS.get(el.tag)
-        if kind == 'trace': texts.append(el.text or ''); ids.append(el.get('id'))
+        if kind == 'trace': texts.append(_text(el)); ids.append(el.get('id'))
         elif kind == 'annotation':
-            if (k := el.get('type')) is not None and k not in annotations: annotations[k] = el.text or ''
+            if (k := el.get('type')) is not None and k not in annotations: annotations[k] = _text(el)
         elif kind == 'traceFormat': declared = tuple(c.get('name') for c in el if _TAGS.get(c.tag) == 'channel')
         elif kind == 'traceGroup': groups.append(el)
     if not texts: raise InkMLError(path, 'no traces')
@@ -215,6 +250,35 @@ def _read_root(root, path) -> Ink:
     return Ink(strokes, channels, annotations, symbols, None if ids is default_ids else ids, path)
 
 # %% ../nbs/01_inkml.ipynb #7b7b5776
+_KINDS = ((stat.S_ISDIR, 'a folder'), (stat.S_ISFIFO, 'a FIFO'), (stat.S_ISCHR, 'a character device'),
+          (stat.S_ISBLK, 'a block device'), (stat.S_ISSOCK, 'a socket'))
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, 'O_NONBLOCK', 0) | getattr(os, 'O_NOCTTY', 0) | getattr(os, 'O_BINARY', 0)
+
+def _check_regular(st:os.stat_result, path):
+    "`InkMLError` naming `path` unless `st` is a regular file's"
+    if not stat.S_ISREG(st.st_mode):
+        raise InkMLError(path, f"not a regular file ({next((k for is_k, k in _KINDS if is_k(st.st_mode)), 'special')})")
+
+def _read_upto(f, n:int, first:int) -> bytes:
+    "The bytes of the unbuffered file `f`, up to its end or `n` bytes, whichever comes first; the first read asks `first`"
+    chunks, got, size = [], 0, first
+    while got < n and (b := f.read(min(n - got, size))): chunks.append(b); got, size = got + len(b), 1 << 20
+    return b''.join(chunks)
+
+def _read_file(path:str, max_bytes:int) -> bytes:
+    "The bytes of the regular file `path` (symlinks followed); `InkMLError` for any other file or over `max_bytes`"
+    if '\0' in path: raise InkMLError(path, 'not a usable path: it holds a NUL character')
+    try:
+        _check_regular(os.stat(path), path)  # before opening it: opening a FIFO blocks, opening a device can act on it
+        with open(os.open(path, _OPEN_FLAGS), 'rb', buffering=0) as f:  # no blocking, should it have been replaced
+            st = os.fstat(f.fileno())
+            _check_regular(st, path)
+            if st.st_size > max_bytes: raise InkMLError(path, f'the file is over max_bytes={max_bytes:,}')
+            data = _read_upto(f, max_bytes + 1, st.st_size + 1)  # whatever the size said (files in /proc say 0)
+    except OSError as e: raise InkMLError(path, f'cannot read the file ({e.strerror})') from None
+    if len(data) > max_bytes: raise InkMLError(path, f'the file is over max_bytes={max_bytes:,}')
+    return data
+
 def read_inkml(src:str|Path|bytes, # a file's path, or the document itself (bytes, or a str that starts with '<')
                *, max_bytes:int=50_000_000, # refuse larger documents
                require_label:bool=False, # raise when no `normalizedLabel`, `label` or `truth` annotation is present
@@ -223,13 +287,8 @@ def read_inkml(src:str|Path|bytes, # a file's path, or the document itself (byte
     path, data = None, src
     if isinstance(src, str) and src.lstrip().startswith('<'): data = src.encode()
     elif isinstance(src, (bytearray, memoryview)): data = bytes(src)
-    elif not isinstance(src, bytes):
-        path = str(src)
-        try:
-            with open(path, 'rb') as f:
-                if os.fstat(f.fileno()).st_size > max_bytes: raise InkMLError(path, f'the file is over max_bytes={max_bytes:,}')
-                data = f.read()
-        except OSError as e: raise InkMLError(path, f'cannot read the file ({e.strerror})') from None
+    elif isinstance(src, (str, os.PathLike)): path = str(src); data = _read_file(path, max_bytes)
+    elif not isinstance(src, bytes): raise TypeError(f'read_inkml reads a path, bytes or a str document, not {type(src).__name__}')
     if len(data) > max_bytes: raise InkMLError(path, f'the document is over max_bytes={max_bytes:,}')
     ink = _read_root(parse_xml(data, path), path)
     if require_label and not (ink.label or '').strip():

@@ -5,7 +5,7 @@ conventions, and map tokens to ids with a `Vocab` whose special ids never move."
 
 # %% ../nbs/02_latex.ipynb #283e5717
 from __future__ import annotations
-import json, re
+import contextlib, json, re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,17 +13,22 @@ from fastcore.basics import patch
 from .core import BadInputError, atomic_write, exists
 
 # %% auto #0
-__all__ = ['tokenize', 'detokenize', 'normalize_latex', 'Vocab']
+__all__ = ['MAX_DEPTH', 'tokenize', 'detokenize', 'normalize_latex', 'Vocab']
 
 # %% ../nbs/02_latex.ipynb #15637ca1
 _TOKEN_RE = re.compile(r'\\(?:mathbb\{[a-zA-Z]\}|begin\{[a-z]+\}|end\{[a-z]+\}|operatorname\*|[a-zA-Z]+|.)|\S', re.DOTALL)
+
+def _quote(s:str, n:int=60) -> str:
+    "`repr(s)`, cut to its first `n` characters (and its length given) when longer"
+    return repr(s) if len(s) <= n else f'{s[:n]!r}… ({len(s):,} characters)'
 
 def tokenize(
     s:str,  # a LaTeX string
 ) -> list[str]:
     "Split a LaTeX string into MathWriting tokens, dropping whitespace"
+    if not isinstance(s, str): raise TypeError(f'a LaTeX label is a str, not {type(s).__name__}')
     toks = [r'\ ' if len(t) == 2 and t[1].isspace() else t for t in _TOKEN_RE.findall(s)]
-    if toks and toks[-1] == '\\': raise ValueError(f"cannot tokenize {s!r}: it ends with a lone backslash")
+    if toks and toks[-1] == '\\': raise ValueError(f"cannot tokenize {_quote(s)}: it ends with a lone backslash")
     return toks
 
 # %% ../nbs/02_latex.ipynb #e55ddce9
@@ -123,11 +128,24 @@ def _rewrite(toks:list[str]) -> list[str]:
     return out
 
 # %% ../nbs/02_latex.ipynb #64f8ce8b
+_NO_ARG = ('}', '^', '_', '&', '\\\\', r'\over', r'\choose')  # tokens that cannot start an argument
+MAX_DEPTH = 100  # nesting levels (groups, arguments, environments, `\over`) a label may have; deeper is refused
+
 class _Parser:
     "Recursive-descent parser of a token list into nodes; errors name the `label`"
-    def __init__(self, toks:list[str], label:str): self.toks,self.label,self.i = toks,label,0
+    def __init__(self, toks:list[str], label:str): self.toks,self.label,self.i,self.depth = toks,label,0,0
 
-    def fail(self, problem:str): raise ValueError(f"cannot normalize LaTeX {self.label!r}: {problem}")
+    def fail(self, problem:str): raise ValueError(f"cannot normalize LaTeX {_quote(self.label)}: {problem}")
+
+    @contextlib.contextmanager
+    def nested(self):
+        "One level deeper: a label nested beyond `MAX_DEPTH` levels raises `BadInputError` (not `RecursionError`)"
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise BadInputError(None, f"cannot normalize LaTeX {_quote(self.label)}: it nests deeper than {MAX_DEPTH} levels")
+        try: yield
+        finally: self.depth -= 1
+
     def peek(self): return self.toks[self.i] if self.i < len(self.toks) else None
     def take(self):
         self.i += 1
@@ -148,28 +166,26 @@ class _Parser:
                     self.i = start
                     return self.seq(stop)
                 self.take()
-                return [_Cmd(r'\frac' if t == r'\over' else r'\binom', [nodes, self.seq(stop)])]
+                with self.nested(): denominator = self.seq(stop)
+                return [_Cmd(r'\frac' if t == r'\over' else r'\binom', [nodes, denominator])]
             else: nodes += self.one(in_script)
         if stop and t is None: self.fail(f"missing {' or '.join(stop)}")
         return nodes
 
-    def group(self, close:str='}') -> list:
+    def group(self, close:str='}', in_script:bool=False) -> list:
         "The nodes of a group whose opening token was just taken"
-        nodes = self.seq((close,))
+        with self.nested(): nodes = self.seq((close,), in_script)
         self.take()
         return nodes
 
     def arg(self, in_script:bool=False) -> list:
-        "A required argument: a braced group, else the next single construct"
-        t = self.peek()
-        if t is None or t in ('}', '^', '_', '&', '\\\\', r'\over', r'\choose'): self.fail(f"missing argument before {t or 'the end'}")
-        if t == '{':
-            self.take()
-            nodes = self.seq(('}',), in_script)
-            self.take()
-            return nodes
-        nodes = self.one(in_script)
-        return nodes if nodes else self.arg(in_script)
+        "A required argument: a braced group, else the next construct that is not dropped"
+        while True:  # a loop, not recursion: `x^\,\,\,…y` skips any number of dropped tokens
+            t = self.peek()
+            if t is None or t in _NO_ARG: self.fail(f"missing argument before {t or 'the end'}")
+            if t == '{': self.take(); return self.group('}', in_script)
+            with self.nested(): nodes = self.one(in_script)
+            if nodes: return nodes
 
 # %% ../nbs/02_latex.ipynb #bf4b5e4a
 def _attach(nodes:list, op:str, arg:list, primed:bool=False):
@@ -215,7 +231,7 @@ def cmd(self:_Parser, name:str) -> _Cmd|str:
 def env(self:_Parser, name:str) -> list:
     "An environment up to its `\\end`; matrix-like ones become `matrix` between delimiters"
     if name == 'array' and self.peek() == '{': self.take(); self.group()
-    body = self.seq((rf'\end{{{name}}}',))
+    with self.nested(): body = self.seq((rf'\end{{{name}}}',))
     self.take()
     if name not in _MATRICES: return [_Env(name, body)]
     delims = _MATRICES[name]
@@ -280,7 +296,7 @@ def normalize_latex(
 ) -> str:
     "Rewrite the LaTeX label `s` in MathWriting's `normalizedLabel` conventions"
     try: toks = tokenize(s)
-    except ValueError as e: raise ValueError(f"cannot normalize LaTeX {s!r}: {e}") from None
+    except ValueError as e: raise ValueError(f"cannot normalize LaTeX {_quote(s)}: {e}") from None
     return detokenize(_emit(_Parser(_rewrite(toks), s).seq()))
 
 # %% ../nbs/02_latex.ipynb #1d98ea41

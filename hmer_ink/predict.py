@@ -5,14 +5,15 @@ folders on the command line, and draws each ink next to what was read."""
 
 # %% ../nbs/40_predict.ipynb #0416e1a2
 from __future__ import annotations
-import contextlib, glob, hashlib, json, os, sys, time
+import contextlib, glob, hashlib, json, os, reprlib, sys, time
 from collections import Counter
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np, torch
 from fastcore.basics import patch
 from fastcore.script import call_parse, CliError
-from .core import HmerError, BadInputError, atomic_write, asset_path, exists, pick_device
+from .core import HmerError, BadInputError, atomic_write, asset_path, default, exists, pick_device
 from .inkml import Ink, read_inkml, plot_ink, mathtext_label
 from .features import FeatureConfig, prepare
 from .latex import Vocab, detokenize, normalize_latex
@@ -22,8 +23,8 @@ from . import decoding
 
 # %% auto #0
 __all__ = ['DEFAULT_MODEL', 'Prediction', 'truth_of', 'model_from_checkpoint', 'Recognizer', 'max_tokens', 'hypotheses',
-           'ink_from_strokes', 'as_ink', 'render_prediction', 'png_names', 'expand_inputs', 'iter_predictions',
-           'summary', 'hmer_ink_predict']
+           'check_counts', 'ink_from_strokes', 'as_ink', 'render_prediction', 'png_names', 'expand_inputs',
+           'iter_predictions', 'summary', 'hmer_ink_predict']
 
 # %% ../nbs/40_predict.ipynb #0ae034f3
 @dataclass
@@ -138,88 +139,182 @@ def _collate(feats:list[np.ndarray], device) -> tuple[torch.Tensor, torch.Tensor
     for i, f in enumerate(feats): x[i, :len(f)] = torch.from_numpy(f)
     return x.to(device), x_len.to(device)
 
-def _check(beam:int, n_best:int, batch_size:int):
-    for name, v in dict(beam=beam, n_best=n_best, batch_size=batch_size).items():
-        if not (isinstance(v, int) and v >= 1): raise ValueError(f'{name} must be a positive integer, got {v!r}')
+def check_counts(**counts):
+    "Raise a `ValueError` naming the first of `counts` (name=value) that is not a positive integer (True and False are not)"
+    for name, v in counts.items():
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
+            raise ValueError(f'{name} must be a positive integer, got {v!r}')
 
 # %% ../nbs/40_predict.ipynb #39c2bbaa
-def _prepare_timed(ink:Ink, cfg:FeatureConfig) -> tuple[np.ndarray, float]:
-    "Features (t, f) of `ink` and the seconds it took to compute them"
+def _failed(name, e:Exception, path=None) -> Prediction:
+    "The failed prediction of the input called `name` (file `path`, if any) that raised `e`; its error names the input"
+    msg = str(e) if isinstance(e, HmerError) else f'{type(e).__name__}: {e}'
+    return Prediction.failed(path, msg if str(name) in msg else f'{name}: {msg}')
+
+def _attempt(f, name, path=None):
+    "`f()`, or the failed prediction of input `name` when it raises (`KeyboardInterrupt` and `MemoryError` go through)"
+    try: return f()
+    except MemoryError: raise
+    except Exception as e: return _failed(name, e, path)
+
+def _prepare_item(ink:Ink, cfg:FeatureConfig) -> tuple[np.ndarray, float, str|None]:
+    "Features (t, f) of `ink`, the seconds they took, and its truth; `BadInputError` when there is nothing to read"
     t0 = time.perf_counter()
-    return prepare(ink, cfg), time.perf_counter() - t0
+    f = prepare(ink, cfg)
+    if not len(f): raise BadInputError(None, 'the ink has no points: nothing to recognize')
+    if not np.isfinite(f).all(): raise BadInputError(None, 'its features are not finite')  # the model never sees NaN
+    return f, time.perf_counter() - t0, truth_of(ink)
+
+# %% ../nbs/40_predict.ipynb #5c1d2e70
+def _finite(s:float) -> float|None: return s if np.isfinite(s) else None
 
 @torch.inference_mode()
 def _predict_batch(rec:Recognizer, inks:list[Ink],
-                   feats:list[tuple[np.ndarray, float]], # each ink's features (t, f) and the seconds they took
+                   items:list[tuple], # each ink's features (t, f), the seconds they took and its truth (`_prepare_item`)
                    beam:int, n_best:int) -> list[Prediction]:
-    "Predictions for `inks` (with their timed features), decoded as one batch"
+    "Predictions for `inks` (with their prepared items), decoded as one batch"
     t0 = time.perf_counter()
-    hyps = hypotheses(rec.model.eval(), *_collate([f for f, _ in feats], rec.device), beam=beam, n_best=n_best)
+    hyps = hypotheses(rec.model.eval(), *_collate([f for f, _, _ in items], rec.device), beam=beam, n_best=n_best)
     preds = []
-    for ink, hs in zip(inks, hyps):
-        best = [dict(latex=detokenize(rec.vocab.decode(ids)), score=float(s)) for ids, s in hs]
-        preds.append(Prediction(best[0]['latex'], best[0]['score'], best, 0., ink.path, truth=truth_of(ink)))
-    ms = (time.perf_counter() - t0 + sum(s for _, s in feats)) * 1000 / len(inks)
+    for ink, (_, _, truth), hs in zip(inks, items, hyps, strict=True):
+        best = [dict(latex=detokenize(rec.vocab.decode(ids)), score=_finite(float(s))) for ids, s in hs]
+        preds.append(Prediction(best[0]['latex'], best[0]['score'], best, 0., ink.path, truth=truth))
+    ms = (time.perf_counter() - t0 + sum(s for _, s, _ in items)) * 1000 / len(inks)
     for p in preds: p.ms = ms
     return preds
 
+def _predict_safely(rec:Recognizer, inks:list[Ink], items:list[tuple], names:list, beam:int, n_best:int) -> list[Prediction]:
+    "`_predict_batch`; when the batch raises, each ink alone, so that only the ink that fails gets an error"
+    try: return _predict_batch(rec, inks, items, beam, n_best)
+    except MemoryError: raise
+    except Exception as e:
+        if len(inks) == 1: return [_failed(names[0], e, inks[0].path)]
+        return [_predict_safely(rec, [k], [it], [n], beam, n_best)[0] for k, it, n in zip(inks, items, names)]
+
 @patch
-def predict_inks(self:Recognizer, inks:list[Ink], beam:int=5, n_best:int=1, batch_size:int=32) -> list[Prediction]:
-    "Predictions for `inks` in the order given, decoded in batches of similar length"
-    _check(beam, n_best, batch_size)
-    feats = [_prepare_timed(ink, self.feature_cfg) for ink in inks]
-    out = [None if len(f) else Prediction.failed(ink.path, 'the ink has no points: nothing to recognize')
-           for ink, (f, _) in zip(inks, feats)]
-    todo = sorted((i for i, p in enumerate(out) if p is None), key=lambda i: -len(feats[i][0]))
+def predict_inks(self:Recognizer,
+                 inks:list[Ink],        # the inks to read
+                 beam:int=5,            # beam width (1: greedy)
+                 n_best:int=1,          # hypotheses kept per ink (best first)
+                 batch_size:int=32,     # inks decoded together
+                 names:list|None=None,  # how errors name each ink (default: its path, else `ink <i>`)
+                ) -> list[Prediction]:
+    "Predictions for `inks` in the order given, decoded in batches of similar length; an ink that fails gets its `error`"
+    check_counts(beam=beam, n_best=n_best, batch_size=batch_size)
+    names = default(names, [default(getattr(k, 'path', None), f'ink {i}') for i, k in enumerate(inks)])
+    out = [_attempt(lambda: _prepare_item(k, self.feature_cfg), n, getattr(k, 'path', None)) for k, n in zip(inks, names)]
+    todo = sorted((i for i, o in enumerate(out) if not isinstance(o, Prediction)), key=lambda i: -len(out[i][0]))
     for start in range(0, len(todo), batch_size):
         idx = todo[start:start + batch_size]
-        for i, p in zip(idx, _predict_batch(self, [inks[i] for i in idx], [feats[i] for i in idx], beam, n_best)):
-            out[i] = p
+        got = _predict_safely(self, [inks[i] for i in idx], [out[i] for i in idx], [names[i] for i in idx], beam, n_best)
+        for i, p in zip(idx, got): out[i] = p
     return out
 
 # %% ../nbs/40_predict.ipynb #fdfcf027
-def _depth(o) -> int:
-    "Nesting depth of `o`: an array's ndim, 1 + its first item's depth for a list or tuple, else 0"
-    if isinstance(o, np.ndarray): return o.ndim
-    if isinstance(o, (list, tuple)): return 1 + (_depth(o[0]) if len(o) else 0)
-    return 0
+def _depth(o, limit:int=8) -> int:
+    "Nesting depth of `o`, at most `limit`: an array's ndim, 1 + its first item's depth for a list or tuple, else 0"
+    d = 0
+    while d < limit and isinstance(o, (list, tuple, np.ndarray)):  # a loop: a list nested 10,000 deep is no RecursionError
+        if isinstance(o, np.ndarray) and o.dtype != object: return d + o.ndim
+        d += 1
+        if not len(o): break
+        o = o[0]
+    return d
 
-def ink_from_strokes(strokes, # a list of strokes, each of (x, y) or (x, y, t) points
+def _stroke(s, k:int) -> np.ndarray:
+    "Stroke `k` as an (n, 2|3) float array, or a `BadInputError` saying what is wrong with it"
+    try: a = np.asarray(s, dtype=np.float64)
+    except (TypeError, ValueError) as e: raise BadInputError(None, f'stroke {k} is not a list of numeric points ({e})') from None
+    if a.size == 0: return a.reshape(0, 2)
+    if a.ndim != 2 or a.shape[1] not in (2, 3):
+        raise BadInputError(None, f'stroke {k}: points must be (x, y) or (x, y, t), got an array of shape {a.shape}')
+    if not np.isfinite(a).all(): raise BadInputError(None, f'stroke {k} holds NaN or infinite values')
+    return a
+
+def _flip_y(a:np.ndarray) -> np.ndarray:
+    "A copy of the (n, 2|3) points `a` with y negated"
+    a = a.copy()
+    a[:, 1] *= -1
+    return a
+
+def ink_from_strokes(strokes,          # a list of strokes, each a list of (x, y) or (x, y, t) points or an (n, 2|3) array
+                     y_up:bool=False,  # y grows upwards (a math plot): flip it; default: y grows downwards (InkML, screens)
                     ) -> Ink:
-    "An `Ink` from plain strokes: each a list of (x, y) or (x, y, t) points, or an (n, 2|3) array"
-    strokes = [np.asarray(s, dtype=np.float64) for s in strokes]
-    if {s.shape[-1] for s in strokes if s.ndim == 2} == {2, 3}:   # time on some strokes only: keep (x, y) everywhere
-        strokes = [s[:, :2] if s.ndim == 2 else s for s in strokes]
-    n_channels = strokes[0].shape[-1] if strokes and strokes[0].ndim == 2 else 2
-    if n_channels not in (2, 3): raise ValueError(f'points must be (x, y) or (x, y, t), not {n_channels} values')
-    ink = Ink(strokes, ('X', 'Y', 'T')[:n_channels])
-    if not all(np.isfinite(s).all() for s in ink.strokes): raise ValueError('the strokes hold NaN or infinite values')
-    return ink
+    "An `Ink` from plain strokes, y growing downwards unless `y_up`; empty strokes are dropped"
+    arrays = [a for k, s in enumerate(strokes) if len(a := _stroke(s, k))]
+    if {a.shape[1] for a in arrays} == {2, 3}: arrays = [a[:, :2] for a in arrays]  # time on some strokes only: (x, y)
+    if y_up: arrays = [_flip_y(a) for a in arrays]
+    return Ink(arrays, ('X', 'Y', 'T')[:arrays[0].shape[1] if arrays else 2])
 
-def as_ink(x, # an `Ink`, an InkML path, or a list of strokes
-          ) -> Ink|Prediction:
-    "`x` (an `Ink`, an InkML path or plain strokes) as an `Ink`, or a failed `Prediction` when its file cannot be read"
+# %% ../nbs/40_predict.ipynb #7b2c3d4e
+_DOCUMENT = (str, Path, bytes, bytearray, memoryview)  # what `read_inkml` takes: a path, or the document itself
+
+def _is_file(x) -> bool: return isinstance(x, Path) or (isinstance(x, str) and not x.lstrip().startswith('<'))
+
+def _kind(x) -> str:
+    "What sort of input `x` is, as errors call it"
+    if isinstance(x, Ink): return 'Ink'
+    if isinstance(x, _DOCUMENT): return 'InkML document'
+    return 'strokes' if _depth(x) == 3 else type(x).__name__
+
+def _name(x, i:int) -> str:
+    "How errors name input `x`, the `i`-th: its path, else `input <i> (<kind>)`"
+    if _is_file(x): return str(x)
+    if isinstance(x, Ink) and exists(x.path): return str(x.path)
+    return f'input {i} ({_kind(x)})'
+
+def _not_an_input(x) -> str:
+    "Why `x` cannot be recognized"
+    what = f'{type(x).__name__} {reprlib.repr(x)[:40]}'  # reprlib: short, even for a list nested 10,000 deep
+    hint = ' (one stroke? an ink is a list of strokes)' if _depth(x) == 2 else ''
+    return (f'cannot recognize {what}{hint}: pass an Ink, an InkML path or document (str or bytes), '
+            'or a list of strokes, each a list of (x, y[, t]) points; or a list of these')
+
+def _to_ink(x, y_up:bool=False) -> Ink:
+    "`x` as an `Ink`: an `Ink`, an InkML path or document, or plain strokes (flipped when `y_up`)"
     if isinstance(x, Ink): return x
-    if isinstance(x, (str, Path)):
-        try: return read_inkml(x)
-        except BadInputError as e: return Prediction.failed(e.path, e)
-    if _depth(x) == 3: return ink_from_strokes(x)
-    raise TypeError(f'cannot recognize {type(x).__name__} {str(x)[:40]}: pass an Ink, an InkML path, '
-                    'or a list of strokes, each a list of (x, y[, t]) points')
+    if isinstance(x, _DOCUMENT): return read_inkml(x)
+    if _depth(x) == 3: return ink_from_strokes(x, y_up)
+    raise TypeError(_not_an_input(x))
+
+def as_ink(x,               # an `Ink`, an InkML path or document (str or bytes), or a list of strokes
+           y_up:bool=False, # plain strokes have y growing upwards (see `ink_from_strokes`)
+           name=None,       # how an error names `x` (default: its path, else `input 0 (<kind>)`)
+          ) -> Ink|Prediction:
+    "`x` as an `Ink`, or a failed `Prediction` naming it when it cannot be one (`KeyboardInterrupt` and `MemoryError` go through)"
+    path = str(x) if _is_file(x) else getattr(x, 'path', None)
+    return _attempt(lambda: _to_ink(x, y_up), default(name, _name(x, 0)), path)
 
 # %% ../nbs/40_predict.ipynb #e1426abf
+def _is_single(x) -> bool: return isinstance(x, (Ink, *_DOCUMENT)) or _depth(x) == 3
+
+def _inputs(x) -> list:
+    "The inputs in the collection `x`; a `TypeError` when `x` is none (None, a number, a dict, a set, a single stroke)"
+    if x is None or isinstance(x, (Mapping, Set)) or not isinstance(x, Iterable) or _depth(x) == 2:
+        raise TypeError(_not_an_input(x))
+    return list(x)
+
+def _recognize(rec:Recognizer, xs:list, start:int=0, y_up:bool=False, **opts) -> list[tuple[Ink|None, Prediction]]:
+    "(ink or None, prediction) of each input in `xs`, numbered from `start` in errors; `opts` go to `predict_inks`"
+    names = [_name(x, start + i) for i, x in enumerate(xs)]
+    inks = [as_ink(x, y_up, n) for x, n in zip(xs, names)]
+    todo = [i for i, k in enumerate(inks) if isinstance(k, Ink)]
+    preds = dict(zip(todo, rec.predict_inks([inks[i] for i in todo], names=[names[i] for i in todo], **opts)))
+    return [(k, preds[i]) if i in preds else (None, k) for i, k in enumerate(inks)]
+
 @patch
 def predict(self:Recognizer,
-            x,                  # an Ink, an InkML path, a list of strokes, or a list of any of these
+            x,                  # an Ink, an InkML path or document (str or bytes), a list of strokes, or a list of these
             beam:int=5,         # beam width (1: greedy)
             n_best:int=1,       # hypotheses kept per input (best first)
             batch_size:int=32,  # inputs decoded together
+            y_up:bool=False,    # plain strokes have y growing upwards (flip it); default: downwards, as InkML and screens
            ) -> Prediction|list[Prediction]:
-    "Recognize `x`; a list of inputs gives a list of predictions"
-    single = isinstance(x, (Ink, str, Path)) or _depth(x) == 3
-    items = [as_ink(i) for i in ([x] if single else x)]
-    preds = iter(self.predict_inks([i for i in items if isinstance(i, Ink)], beam, n_best, batch_size))
-    out = [next(preds) if isinstance(i, Ink) else i for i in items]
+    "Recognize `x`; a list of inputs gives a list of predictions, an input that fails getting its `error`"
+    check_counts(beam=beam, n_best=n_best, batch_size=batch_size)
+    single = _is_single(x)
+    out = [p for _, p in _recognize(self, [x] if single else _inputs(x), y_up=y_up, beam=beam, n_best=n_best,
+                                    batch_size=batch_size)]
     return out[0] if single else out
 
 # %% ../nbs/40_predict.ipynb #d181c304
@@ -295,13 +390,12 @@ def iter_predictions(rec:Recognizer,    # the recognizer that reads them
                      beam:int=5,        # beam width (1: greedy)
                      n_best:int=1,      # hypotheses kept per input (best first)
                      batch_size:int=32, # inputs decoded together
-                     chunk:int=512,     # files read into memory at a time
+                     chunk:int|None=None, # files read, sorted by length and decoded at a time (None: 4 * batch_size)
                     ):
     "Yield (ink or None, prediction) for each of `files`, in order, reading and decoding `chunk` files at a time"
+    chunk = default(chunk, 4 * batch_size)
     for start in range(0, len(files), chunk):
-        items = [as_ink(f) for f in files[start:start + chunk]]
-        preds = iter(rec.predict_inks([i for i in items if isinstance(i, Ink)], beam, n_best, batch_size))
-        for i in items: yield (i, next(preds)) if isinstance(i, Ink) else (None, i)
+        yield from _recognize(rec, files[start:start + chunk], start, beam=beam, n_best=n_best, batch_size=batch_size)
 
 def summary(preds:list[Prediction], # the predictions of a run
             device=None,            # named in the line when given
@@ -315,11 +409,13 @@ def summary(preds:list[Prediction], # the predictions of a run
     return (f'{n} file{"s" * (n != 1)}, {n_err} error{"s" * (n_err != 1)}, mean {ms:.1f} ms per expression'
             f'{f" on {device}" if device else ""}{exact}')
 
-def _check_targets(output, visualize, names:list[str], force:bool):
-    "Refuse to replace an existing --output or picture unless `force`"
+def _check_targets(output, visualize, files:list[Path], names:list[str], force:bool):
+    "Refuse to replace an existing --output or picture unless `force`, and an --output that is an input even then"
     if exists(output) and Path(output).is_dir(): raise BadInputError(output, '--output is a folder; give a file name')
+    if exists(output) and Path(output).resolve() in {f.resolve() for f in files}:
+        raise BadInputError(output, '--output is one of the inputs; give another file name')
     if exists(output) and Path(output).exists() and not force:
-        raise BadInputError(output, 'already exists; pass --force to replace it (replaced only when the run succeeds)')
+        raise BadInputError(output, 'already exists; pass --force to replace it')
     if exists(visualize) and Path(visualize).exists() and not Path(visualize).is_dir():
         raise BadInputError(visualize, '--visualize needs a folder, and this is a file')
     taken = [n for n in names if exists(visualize) and (Path(visualize)/n).exists()]
@@ -327,16 +423,37 @@ def _check_targets(output, visualize, names:list[str], force:bool):
         raise BadInputError(visualize, f'{len(taken)} pictures would be overwritten (e.g. {taken[0]}); pass --force')
 
 # %% ../nbs/40_predict.ipynb #0ac63e0b
-def _run(rec:Recognizer, files:list, out, beam:int, n_best:int, batch_size:int, pics, names:list, plain:bool) -> list:
-    "Recognize `files`, writing JSON lines to `out` (else LaTeX to stdout) and pictures to `pics`"
-    preds = []
-    for (ink, p), name in zip(iter_predictions(rec, files, beam, n_best, batch_size), names):
+def _write(p:Prediction, out, plain:bool):
+    "Report `p` as it comes: its JSON line to `out` (flushed), else its LaTeX to stdout; its error to stderr"
+    if exists(p.error): print(f'hmer_ink_predict: {p.error}', file=sys.stderr)
+    if exists(out): out.write(json.dumps(p.to_dict()) + '\n'); out.flush()
+    elif p.error is None: print(p.latex if plain else f'{p.path}\t{p.latex}', flush=True)
+
+def _picture(ink:Ink, p:Prediction, path:Path):
+    "Write the picture of `p`; a picture that cannot be drawn is reported on stderr, not fatal"
+    try: render_prediction(ink, p, path)
+    except MemoryError: raise
+    except Exception as e: print(f'hmer_ink_predict: {path}: picture not written ({type(e).__name__}: {e})', file=sys.stderr)
+
+def _run(rec:Recognizer, files:list, out, opts:dict, pics, names:list, plain:bool, preds:list) -> list:
+    "Recognize `files` (decoding `opts`), appending to `preds` and writing each result as it comes"
+    for (ink, p), name in zip(iter_predictions(rec, files, **opts), names):
         preds.append(p)
-        if exists(p.error): print(f'hmer_ink_predict: {p.error}', file=sys.stderr)
-        if exists(out): out.write(json.dumps(p.to_dict()) + '\n')
-        elif p.error is None: print(p.latex if plain else f'{p.path}\t{p.latex}', flush=True)
-        if exists(pics) and exists(ink): render_prediction(ink, p, Path(pics)/name)
+        _write(p, out, plain)
+        if exists(pics) and exists(ink): _picture(ink, p, Path(pics)/name)
     return preds
+
+def _output(path, force:bool):
+    "The --output file, opened for lines: created (never an existing file), or emptied when `force`"
+    if not exists(path): return contextlib.nullcontext()
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return open(path, 'w' if force else 'x', encoding='utf-8')
+
+def _interrupted(preds:list, n:int, output):
+    "Say what an interrupted run kept, and exit with status 130"
+    kept = f'; their lines are in {output}' if exists(output) else ''
+    print(f'hmer_ink_predict: interrupted after {len(preds)} of {n} inputs{kept}', file=sys.stderr)
+    raise SystemExit(130)
 
 @call_parse
 def hmer_ink_predict(
@@ -346,21 +463,23 @@ def hmer_ink_predict(
     n_best:int=1,          # hypotheses kept per input, best first (in --output)
     device:str=None,       # cpu, cuda, cuda:1, mps... (default: the best available)
     batch_size:int=32,     # expressions decoded together
-    output:str=None,       # write one JSON object per input to this .jsonl file (default: LaTeX to stdout)
+    output:str=None,       # write one JSON object per input to this .jsonl file, as they come (default: LaTeX to stdout)
     force:bool=False,      # replace an existing --output file, and existing pictures in --visualize
     visualize:str=None,    # write a PNG per input (ink, prediction, truth) into this folder
 ):
     "Recognize handwritten math in InkML files: LaTeX to stdout, or JSON lines to --output"
+    preds, files = [], []
     try:
-        _check(beam, n_best, batch_size)
+        check_counts(beam=beam, n_best=n_best, batch_size=batch_size)
         files = expand_inputs(inputs)
         names = png_names(files)
-        _check_targets(output, visualize, names, force)
+        _check_targets(output, visualize, files, names, force)
         rec = Recognizer.from_checkpoint(model, device)
         plain = len(inputs) == 1 and Path(inputs[0]).is_file()
-        with atomic_write(output, 'w') if exists(output) else contextlib.nullcontext() as out:
-            preds = _run(rec, files, out, beam, n_best, batch_size, visualize, names, plain)
+        with _output(output, force) as out:
+            _run(rec, files, out, dict(beam=beam, n_best=n_best, batch_size=batch_size), visualize, names, plain, preds)
+    except KeyboardInterrupt: _interrupted(preds, len(files), output)
     except (HmerError, ValueError, OSError) as e: raise CliError(f'hmer_ink_predict: {e}') from None
-    print(summary(preds, rec.device), file=sys.stderr)
+    print(summary(preds, rec.device) + (f'; {len(preds)} lines written to {output}' if exists(output) else ''), file=sys.stderr)
     if all(exists(p.error) for p in preds): raise CliError('hmer_ink_predict: no input could be recognized')
     return preds  # a CLI run discards it (exit status 0)

@@ -98,18 +98,23 @@ def make_sample_inks(out_dir:str|Path, # the folder to write the InkML files in
 
 # %% ../nbs/09_render.ipynb #9c4daa3d
 def render_file(path:str|Path|None=None, # an InkML file; None: the bundled sample
-                out:str|Path='sample.png', # the PNG to write
-                dpi:int=100, # resolution of the PNG
+                out:str|Path='sample.png', # the picture to write (PNG, or PDF/SVG by suffix)
+                dpi:int=100, # resolution of a PNG
+                force:bool=False, # replace `out` when it exists
                ) -> tuple[Path, str|None]:
-    "Render the InkML file `path` to the PNG `out`; return the PNG's path and the ink's label"
-    ink = read_inkml(path or asset_path(DEFAULT_SAMPLE))
+    "Render the InkML file `path` to the picture `out`; return its path and the ink's label"
+    src, out = Path(path or asset_path(DEFAULT_SAMPLE)), Path(out)
+    if out.exists() and out.resolve() == src.resolve(): raise BadInputError(out, 'is the input file: refusing to write over it')
+    if out.exists() and not force: raise BadInputError(out, 'exists: pass --force to overwrite it')
+    ink = read_inkml(src)
     return render_ink(ink, out, dpi=dpi), ink.label
 
 @call_parse(pos=["path"])
 def hmer_ink_render(path:str=None, # an InkML file (default: a bundled sample)
-                    out:str='sample.png', # the PNG to write
-                    dpi:int=100): # resolution of the PNG
-    "Render an InkML file to a PNG with its label as the title"
-    try: png, label = render_file(path, out, dpi)
+                    out:str='sample.png', # the picture to write (PNG, or PDF/SVG by suffix)
+                    dpi:int=100, # resolution of a PNG
+                    force:bool=False): # overwrite `out` if it exists
+    "Render an InkML file to a picture with its label as the title"
+    try: png, label = render_file(path, out, dpi, force)
     except (BadInputError, OSError) as e: sys.exit(f'hmer_ink_render: {e}')
     print(f'{png}\t{label}')

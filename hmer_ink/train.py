@@ -4,7 +4,7 @@
 
 # %% ../nbs/30_train.ipynb #97fd2c02
 from __future__ import annotations
-import os, sys, json, time, random, signal, hashlib, contextlib, dataclasses, typing, types
+import os, sys, json, math, time, random, signal, hashlib, contextlib, dataclasses, typing, types
 from collections import Counter
 from functools import partial
 from dataclasses import dataclass, field, asdict
@@ -20,7 +20,7 @@ from fastai.optimizer import Adam
 from .core import *
 from .latex import tokenize, detokenize, Vocab
 from .features import FeatureConfig, AugmentConfig
-from .datasets import find_inkml, build_cache
+from .datasets import find_inkml, build_cache, CACHE_VERSION
 from .data import InkDataset, make_dls
 from .models.model import ModelConfig, HMERModel, HMERLoss
 from .decoding import decode
@@ -33,10 +33,11 @@ from .distributed import (init_distributed, teardown_distributed, distributed, r
                                   world_size, is_main, all_sum, all_gather_lists)
 
 # %% auto #0
-__all__ = ['DataConfig', 'LoopConfig', 'TrainConfig', 'from_dict', 'to_dict', 'load_config', 'data_root', 'source_cache',
-           'build_datasets', 'resolve_precision', 'Autocast', 'ScaledFP16', 'precision_callbacks', 'DecodeState',
-           'DecodeMetric', 'TokenAccuracy', 'HmerLearner', 'TrainState', 'TimeBudget', 'ids_to_latex', 'build_learner',
-           'seed_everything', 'init_path', 'train', 'hmer_ink_train']
+__all__ = ['RUN_FILES', 'DataConfig', 'LoopConfig', 'TrainConfig', 'from_dict', 'to_dict', 'load_config', 'check_config',
+           'data_root', 'source_cache', 'build_datasets', 'cpu_has_bf16', 'resolve_precision', 'Autocast', 'ScaledFP16',
+           'precision_callbacks', 'DecodeState', 'DecodeMetric', 'TokenAccuracy', 'HmerLearner', 'TrainState',
+           'TimeBudget', 'ids_to_latex', 'FiniteLoss', 'build_learner', 'seed_everything', 'init_path', 'claim_run_dir',
+           'run_lock', 'train', 'hmer_ink_train']
 
 # %% ../nbs/30_train.ipynb #2c783ff2
 @dataclass
@@ -143,6 +144,29 @@ def load_config(path:str|None=None, # a YAML config (None: the defaults)
         _set(d, k.strip().removesuffix('+'), yaml.safe_load(v), append=k.strip().endswith('+'))   # key+=[...] appends
     return from_dict(TrainConfig, d)
 
+# %% ../nbs/30_train.ipynb #71958748
+def _count(v) -> bool: return isinstance(v, int) and not isinstance(v, bool) and v >= 1
+def _number(v, lo:float=0., hi:float=math.inf, lo_open:bool=False) -> bool:
+    ok = isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+    return ok and (v > lo if lo_open else v >= lo) and v < hi
+
+def check_config(cfg:TrainConfig, # a config, from `load_config` or built in code
+                ) -> TrainConfig:
+    "Refuse training settings that cannot work, naming each bad key and what it must be"
+    t = cfg.train
+    checks = [('train.bs', t.bs, _count(t.bs), 'an integer >= 1'), ('train.n_epochs', t.n_epochs, _count(t.n_epochs), 'an integer >= 1'),
+              ('train.grad_accum', t.grad_accum, _count(t.grad_accum), 'an integer >= 1'),
+              ('train.lr', t.lr, _number(t.lr, lo_open=True), 'a finite number > 0'), ('train.wd', t.wd, _number(t.wd), 'a finite number >= 0'),
+              ('train.pct_start', t.pct_start, _number(t.pct_start, 0, 1, lo_open=True), 'a number between 0 and 1'),
+              ('train.label_smoothing', t.label_smoothing, _number(t.label_smoothing, 0, 1), 'a number in [0, 1)'),
+              ('train.ctc_weight', t.ctc_weight, _number(t.ctc_weight, 0, 1.0001), 'a number in [0, 1]'),
+              ('train.clip', t.clip, _number(t.clip), 'a finite number >= 0 (0: off)'),
+              ('train.max_minutes', t.max_minutes, t.max_minutes is None or _number(t.max_minutes, lo_open=True), 'a number > 0, or null'),
+              ('train.threads', t.threads, t.threads is None or _count(t.threads), 'an integer >= 1, or null'),
+              ('train.num_workers', t.num_workers, isinstance(t.num_workers, int) and t.num_workers >= 0, 'an integer >= 0')]
+    if bad := [f'{k}={v!r}: expected {want}' for k, v, ok, want in checks if not ok]: raise ValueError('; '.join(bad))
+    return cfg
+
 # %% ../nbs/30_train.ipynb #ff33e88b
 def data_root(cfg:TrainConfig, # the run's config
              ) -> Path:
@@ -157,7 +181,7 @@ def source_cache(folder,                  # a folder of InkML files
     "The cache of InkML `folder` (built on first use)"
     folder = Path(folder).resolve()
     if not folder.exists(): raise FileNotFoundError(f'{folder}: data folder not found (set data.root or HMER_INK_DATA)')
-    key = hashlib.sha1(str(folder).encode()).hexdigest()[:8]
+    key = hashlib.sha1(f'{folder} v{CACHE_VERSION}'.encode()).hexdigest()[:8]
     return build_cache(find_inkml(folder), Path(cache_dir)/f'{folder.name}-{key}', n_workers=n_workers)
 
 def build_datasets(cfg:TrainConfig,        # the run's config
@@ -173,14 +197,24 @@ def build_datasets(cfg:TrainConfig,        # the run's config
     return train_ds, valid_ds, vocab
 
 # %% ../nbs/30_train.ipynb #0e4b372a
+def cpu_has_bf16(cpuinfo:str|None=None, # the text of /proc/cpuinfo (None: read it; elsewhere than Linux: assume no)
+                ) -> bool:
+    "Does this CPU compute in bf16 natively (AVX512-BF16, AMX, Arm BF16)? Without it bf16 is emulated, and slower than fp32"
+    if cpuinfo is None:
+        try: cpuinfo = Path('/proc/cpuinfo').read_text()
+        except OSError: return False
+    flags = {w for l in cpuinfo.splitlines() if l.startswith(('flags', 'Features')) for w in l.split(':', 1)[-1].split()}
+    return bool(flags & {'avx512_bf16', 'amx_bf16', 'bf16'})
+
 def resolve_precision(precision:str, # 'auto', 'fp32', 'bf16' or 'fp16'
                       device,        # the training device, or its name
                      ) -> str:
-    "The precision `auto` means on `device`: bf16 on CPU and bf16-capable CUDA, fp16 on MPS and older CUDA"
+    "What `auto` means on `device`: bf16 on CUDA and CPUs that have it natively, fp16 on MPS and older CUDA, else fp32"
     if precision != 'auto': return precision
     t = torch.device(device).type
     if t == 'cuda': return 'bf16' if torch.cuda.is_bf16_supported() else 'fp16'
-    return 'fp16' if t == 'mps' else 'bf16'
+    if t == 'mps': return 'fp16'
+    return 'bf16' if cpu_has_bf16() else 'fp32'
 
 class Autocast(Callback):
     "Run the forward pass and loss under `torch.autocast(device_type, dtype)`"
@@ -375,6 +409,15 @@ def ids_to_latex(vocab:Vocab, # the vocabulary of the ids
     "LaTeX string of token ids (stops at eos, drops specials)"
     return detokenize(vocab.decode(ids))
 
+class FiniteLoss(Callback):
+    "Stop the run, naming the step, when the training loss is not a finite number (before it reaches the weights)"
+    order = 15   # after the autocast context closes, before the backward pass
+    def after_loss(self):
+        if self.training and not torch.isfinite(self.learn.loss.detach()).all():
+            raise HmerError(f'the training loss became {self.learn.loss.item()} at epoch {self.epoch}, step '
+                            f'{int(self.train_iter)}: stopped before it reached the weights; the checkpoints already '
+                            'written are kept (look for extreme values in the data, or lower train.lr)')
+
 def build_learner(cfg:TrainConfig, # the run's config
                   dls,             # `DataLoaders` from `make_dls`
                   vocab:Vocab,     # the targets' vocabulary
@@ -390,7 +433,7 @@ def build_learner(cfg:TrainConfig, # the run's config
     ac = next((c for c in prec if isinstance(c, Autocast)), None)
     state = DecodeState(vocab, -(-cfg.train.eval_samples // world_size()), autocast=ac)   # each rank decodes its share
     metrics = [TokenAccuracy()] + ([DecodeMetric(state, k) for k in ('exprate', 'cer')])
-    cbs = prec + [TrainState()]
+    cbs = prec + [TrainState(), FiniteLoss()]
     if cfg.train.clip: cbs.append(GradientClip(cfg.train.clip))
     if cfg.train.grad_accum > 1: cbs.append(GradientAccumulation(cfg.train.bs * cfg.train.grad_accum))
     learn = HmerLearner(dls, model, loss_func=loss, opt_func=partial(Adam, decouple_wd=True), lr=cfg.train.lr,
@@ -425,21 +468,70 @@ def _report_unknown(ds:InkDataset,  # the training items
         print(f"train.init={source}: {sum(bad.values())} training tokens are not in the model's vocabulary and "
               f"train as <unk>: {', '.join(t for t, _ in bad.most_common(8))}", file=sys.stderr)
 
+RUN_FILES = ('config.yaml', 'metrics.csv', 'batches.csv', 'best.pt', 'last.pt')   # a run's own files in its folder
+
+def claim_run_dir(run_dir:Path,         # the run's folder
+                  resume:bool=False,    # continuing this folder's run: its files are expected
+                  overwrite:bool=False, # replace another run's files (removes only `RUN_FILES`)
+                 ):
+    "Refuse a run folder that holds another run's files, unless resuming it or told to overwrite them"
+    found = [f for f in RUN_FILES if (run_dir/f).exists()]
+    if not found or resume: return
+    if not overwrite:
+        raise HmerError(f"{run_dir}: holds a run already ({', '.join(found)}): continue it with --resume "
+                        f"{run_dir/'last.pt'}, choose another --run name, or pass --overwrite to replace its files")
+    for f in found: (run_dir/f).unlink()
+
+@contextlib.contextmanager
+def run_lock(run_dir:Path, # the run's folder (created)
+            ):
+    "Hold `run_dir/.lock` for the run; refuse at once when another training holds it"
+    run_dir.mkdir(parents=True, exist_ok=True)
+    with open(run_dir/'.lock', 'a') as f:
+        if not lock_file(f, wait=False):
+            raise HmerError(f'{run_dir}: another training is writing to this run folder; wait for it to end or choose another --run name')
+        yield
+
+def _fit_batch(cfg:TrainConfig, n:int, n_proc:int) -> TrainConfig:
+    "`cfg` with a batch no larger than the `n` training samples allow (each of `n_proc` processes needs one batch)"
+    if n == 0: raise HmerError(f'no training samples in data.train={cfg.data.train} (under {data_root(cfg)})')
+    if n >= cfg.train.bs * n_proc: return cfg
+    bs = max(1, n // n_proc)
+    if is_main(): print(f'only {n} training samples, fewer than train.bs={cfg.train.bs}: training with batches of {bs}', file=sys.stderr)
+    return dataclasses.replace(cfg, train=dataclasses.replace(cfg.train, bs=bs))
+
 def train(cfg:TrainConfig,        # the run's config
           resume:str|None=None,   # a checkpoint to continue: its weights, optimizer, vocabulary and position
           extra_cbs=(),           # more callbacks for the `Learner`
           quiet:bool=False,       # no progress bars or lines, no per-epoch table
+          overwrite:bool=False,   # train into a folder that holds another run, replacing its files
          ) -> HmerLearner:
     "Train per `cfg` (or continue the checkpoint `resume`, whose config wins); returns the `Learner`"
+    check_config(cfg)
     d = init_distributed(cfg.train.device)
+    with run_lock(cfg.run_dir) if d.is_main else contextlib.nullcontext():
+        if d.is_main: claim_run_dir(cfg.run_dir, resume=bool(resume), overwrite=overwrite)
+        return _fit(cfg, d, resume, extra_cbs, quiet)
+
+def _resumable(resume, device) -> dict:
+    "The full checkpoint `resume` (tensors on `device`), refusing one that cannot be continued"
+    ck = load_checkpoint(resume, map_location=device)
+    if ck.get('kind') == 'weights' or not ck.get('opt') or 'resume' not in (ck.get('extra') or {}):
+        raise HmerError(f'{resume}: a weights-only checkpoint (no optimizer state or position) cannot be resumed; '
+                        f'start a new run from its weights with --init {resume}')
+    return ck
+
+def _fit(cfg:TrainConfig, d, resume, extra_cbs, quiet:bool) -> HmerLearner:
+    "The body of `train`, with the run folder claimed"
     device = d.device
-    ck = load_checkpoint(resume, map_location=device) if resume else None
+    ck = _resumable(resume, device) if resume else None
     init = None if ck or not cfg.train.init else load_checkpoint(init_path(cfg.train.init), map_location='cpu')
     if init: cfg = _with_architecture(cfg, init)
     vocab = Vocab.from_dict((ck or init)['vocab']) if ck or init else None
     seed_everything(cfg.train.seed)
     if cfg.train.threads: torch.set_num_threads(cfg.train.threads)
     train_ds, valid_ds, vocab = rank0_first(build_datasets, cfg, vocab)   # rank 0 packs the caches first
+    cfg = _fit_batch(cfg, len(train_ds), d.world_size)
     dls = make_dls(train_ds, valid_ds, bs=cfg.train.bs * d.world_size,   # global batches: `distributed` shards them
                    num_workers=cfg.train.num_workers, device=device, seed=cfg.train.seed)
     learn = build_learner(cfg, dls, vocab, device)
@@ -471,6 +563,13 @@ def _restore(learn:HmerLearner, ck:dict):
     restore_rng(ck)
 
 # %% ../nbs/30_train.ipynb #3783ad90
+def _finished_note(resume, learn:HmerLearner) -> str|None:
+    "What to say when resuming trained nothing: the run had already finished"
+    ck = load_checkpoint(resume, map_location='cpu')
+    if learn.train_iter > ck['step']: return None
+    return (f"{resume}: this run had already finished (epoch {ck['epoch']} of {ck['n_epoch']}, step {ck['step']}); nothing "
+            f"was trained. To train further, start a new run from its weights: hmer_ink_train --config CONFIG --init {resume}")
+
 @call_parse
 def hmer_ink_train(
     *overrides:str,         # config overrides, key=value (e.g. train.bs=16 model.d_model=128)
@@ -478,19 +577,21 @@ def hmer_ink_train(
     resume:str=None,        # checkpoint to continue (its config is used, then the overrides)
     run:str=None,           # run name (outputs go to out_dir/run); default: the config's
     init:str=None,          # fine-tune from these weights (a checkpoint, or `bundled`): same as train.init=...
+    overwrite:bool=False,   # train into a run folder that holds another run, replacing its files
 ):
     "Train a handwritten-math recognizer"
     overrides = list(overrides or []) + ([f'run={run}'] if run else []) + ([f'train.init={init}'] if init else [])
+    cfg = None
     try:
         if resume:
             ck = load_checkpoint(resume)
             cfg = load_config(None, [f'{k}={json.dumps(v)}' for k, v in ck['config'].items()] + overrides)
         else: cfg = load_config(config, overrides)
-        train(cfg, resume=resume)
+        learn = train(cfg, resume=resume, overwrite=overwrite)
+        note = _finished_note(resume, learn) if resume else None
     except (HmerError, FileNotFoundError, ValueError) as e: sys.exit(f'hmer_ink_train: {e}')
     except KeyboardInterrupt:
-        if is_main(): print(f'stopped; continue with: hmer_ink_train --resume {cfg.run_dir/"last.pt"}',
-                            file=sys.stderr)
+        if is_main() and cfg: print(f'stopped; continue with: hmer_ink_train --resume {cfg.run_dir/"last.pt"}', file=sys.stderr)
         sys.exit(130)
     finally: teardown_distributed()
-    if is_main(): print(f'run finished: {cfg.run_dir}')
+    if is_main(): print(note or f'run finished: {cfg.run_dir}')
