@@ -19,8 +19,10 @@ BEAM ?= 5
 VISUALIZE ?=
 PORT ?= 8866
 ENGINE ?=
+WANDB_DIR ?= wandb
+WANDB_OUT ?= outputs/wandb
 
-.PHONY: help install dev torch demo test test-all export check-clean bench bench-inkml bench-train bench-decode cache train train-fast train-smoke train-default finetune train-ddp watch-training predict evaluate report visualize dashboard ship-model docs readme
+.PHONY: help install dev torch demo test test-all export check-clean bench bench-inkml bench-train bench-decode cache train train-fast train-smoke train-default finetune train-ddp watch-training visualize-training predict evaluate report visualize dashboard ship-model docs readme
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -66,8 +68,8 @@ bench-inkml:  ## files/s: bare lxml parse vs read_inkml vs cache building (needs
 bench-train:  ## training samples/s for the crohme and fast configs, fp32 vs bf16, data vs compute
 	$(PY) bench/bench_train.py
 
-bench-decode:  ## expressions/s, greedy and beam 5, batch 1 and 32 (MODEL=checkpoint, default: untrained default size)
-	$(PY) bench/bench_decode.py $(if $(MODEL),--model $(MODEL))
+bench-decode:  ## ms/expression from file to LaTeX: torch and ONNX Runtime, greedy and beam 5, 1 and 2 threads, batch 1 and 32, and where the time goes (MODEL=checkpoint, default: the bundled model)
+	$(PY) bench/bench_decode.py $(if $(MODEL),--model $(MODEL)) --profile
 
 bench: bench-inkml bench-train bench-decode  ## every benchmark
 
@@ -96,6 +98,9 @@ train-smoke:  ## a one-minute run on a tiny set
 
 watch-training:  ## re-render the plots of a running training every 30 s (RUN=outputs/<run>)
 	$(PY) -m hmer_ink.logging --watch $(RUN)
+
+visualize-training:  ## plots and latest_summary.md of each W&B run in WANDB_DIR (default wandb), and a comparison, into WANDB_OUT (outputs/wandb)
+	$(PY) -m hmer_ink.logging --wandb $(WANDB_DIR) --out $(WANDB_OUT)
 
 predict:  ## recognize INPUT (file, folder or glob) with MODEL (default: bundled); VISUALIZE=true writes PNGs
 	hmer_ink_predict $(if $(MODEL),--model $(MODEL)) --beam $(BEAM) $(if $(VISUALIZE),--visualize outputs/predict-pictures) $(INPUT)

@@ -34,7 +34,7 @@ setuptools.setup(
     package_data={'hmer_ink': ['assets/*', 'assets/**/*']},
     python_requires=f'>={min_python}',
     install_requires=_list('requirements'),
-    extras_require={'dev': _list('dev_requirements')},
+    extras_require={'onnx': _list('onnx_requirements'), 'dev': _list('dev_requirements') + _list('onnx_requirements')},
     entry_points={'console_scripts': cfg.get('console_scripts', '').split('\n') if cfg.get('console_scripts') else [],
                   'nbdev': [f"{cfg['lib_path']}={cfg['lib_path']}._modidx:d"]},
     zip_safe=False,

@@ -1,105 +1,155 @@
-"""Decoding speed on this machine: expressions/s of greedy decoding and beam search at batch sizes 1 and 32, and the
-median latency per expression at batch size 1. Prints a markdown table.
+"""What a user waits for: milliseconds per expression of `Recognizer.predict`, from the InkML file to the LaTeX (reading,
+featurizing, encoder and search), for each engine, decoding, thread count and batch size. Prints a markdown table.
 
-    python bench/bench_decode.py [--model ckpt.pt] [--data DIR] [--n 64] [--beam 5] [--threads 2] [--repeat 1] [--bf16]
+    python bench/bench_decode.py [--model CKPT] [--data DIR] [--n 100] [--beams 1 5] [--threads 1 2]
+                                 [--batch-sizes 1 32] [--engines torch onnx] [--onnx-dir DIR] [--profile]
 
-With --repeat r, each configuration runs r times and the fastest run is reported (the machine is shared: the title
-gives its load average).
+The model is the bundled one unless --model names a checkpoint; `onnx` exports it to a temporary folder first (or
+reads --onnx-dir) and needs `pip install 'hmer-ink[onnx]'`. The expressions are the first --n InkML files of the folder
+(default: CROHME's validation set, `crohme/valid`) in name order. At batch size 1 every file is read alone, as in the
+drawing pad, and the median and p90 are over the files; at larger batch sizes the files are read in chunks of that
+size (`predict(paths, batch_size=bs)`) and the per-expression time of each chunk is its time over its size. Each row
+starts with a warm-up call. Expressions/s is the files over the row's total time. "same reading" counts the files whose
+reading equals the first engine's for the same decoding, threads and batch size. Every row prints the 1-minute load
+average when it started: the machine may be shared, so pin the run (`taskset -c 1`) and say what else ran.
 
-Without --model, a randomly initialised model of the default size (ModelConfig.preset('default'), v=120) is timed.
-Its outputs are meaningless and it seldom emits eos, so unless --max-len is given it decodes as many tokens as the
-labels of the expressions have on average (the tokens/expression column says what was decoded).
+--profile adds where the time of one-thread, batch-size-1 PyTorch decoding goes (the widest of --beams): reading the
+file, featurizing, the encoder, the decoder's first state, its steps, reordering the beams' caches, the rest of the
+search (top-k and bookkeeping in Python), the CTC head and the CTC rescoring of the final beams. The parts are timed by
+wrapping those functions, so their sum is at most the total; what remains is `Recognizer`'s own work (batching,
+turning ids into LaTeX).
 """
-import argparse, contextlib, os, statistics, sys, time
+import argparse, contextlib, os, statistics, sys, tempfile, time
+from collections import defaultdict
 from pathlib import Path
-import torch
+import numpy as np, torch
 from hmer_ink.core import shared_data
-from hmer_ink.inkml import read_inkml
-from hmer_ink.features import FeatureConfig, prepare
-from hmer_ink.latex import Vocab, tokenize, normalize_latex
-from hmer_ink.models.model import HMERModel, ModelConfig
-from hmer_ink.decoding import decode
+from hmer_ink import decoding, predict as predict_mod
+from hmer_ink.predict import Recognizer
 
-def load_model(path):
-    "(model, FeatureConfig, title) from a checkpoint, or a random default-size model when `path` is None"
-    if path is None:
-        feats = FeatureConfig()
-        model = HMERModel(ModelConfig.preset('default'), feats.n_features, 120)
-        return model, feats, 'randomly initialised default model'
-    from hmer_ink.checkpoint import load_checkpoint, load_model_weights
-    ck = load_checkpoint(path)
-    feats = FeatureConfig(**(ck.get('features') or ck['config']['features']))
-    model = HMERModel(ModelConfig(**ck['config']['model']), feats.n_features, len(Vocab.from_dict(ck['vocab'])))
-    return load_model_weights(model, ck), feats, f'checkpoint {Path(path).name}'
+def load_avg() -> float: return os.getloadavg()[0]
 
-def n_label_tokens(label):
-    "Tokens of a normalized label (of the raw one where it does not normalize; 0 without a label)"
-    if not label: return 0
-    try: return len(tokenize(normalize_latex(label)))
-    except ValueError: return len(tokenize(label))
+def timed(f, *args, **kw):
+    "Milliseconds `f(*args, **kw)` took, and its result"
+    t0 = time.perf_counter()
+    out = f(*args, **kw)
+    return 1000 * (time.perf_counter() - t0), out
 
-def load_inputs(data, n, feats):
-    "Features (t, f) of the first `n` InkML files of `data`, in name order, and their labels' mean token count"
-    files = sorted(Path(data).glob('*.inkml'))[:n]
-    if not files: sys.exit(f'bench_decode: no .inkml files in {data}')
-    inks = [read_inkml(f) for f in files]
-    xs = [torch.from_numpy(prepare(ink, feats)) for ink in inks]  # (t, f) each
-    return xs, statistics.mean(n_label_tokens(ink.label) for ink in inks)
+def run(rec:Recognizer, files:list, beam:int, bs:int) -> tuple[list[float], float, list[str]]:
+    "(ms per expression of each file or chunk, total seconds, readings) of `rec` on `files`, `bs` at a time"
+    rec.predict(files[0] if bs == 1 else files[:bs], beam=beam, batch_size=bs)  # warm-up
+    ms, readings, t0 = [], [], time.perf_counter()
+    for i in range(0, len(files), bs):
+        chunk = files[i:i + bs]
+        t, preds = timed(rec.predict, chunk[0] if bs == 1 else chunk, beam=beam, batch_size=bs)
+        preds = [preds] if bs == 1 else preds
+        bad = [p.error for p in preds if p.error]
+        if bad: sys.exit(f'bench_decode: {bad[0]}')
+        ms.append(t / len(chunk)); readings += [p.latex for p in preds]
+    return ms, time.perf_counter() - t0, readings
 
-def collate(xs):
-    "Zero-padded (b, t, f) batch and lengths (b,)"
-    x_len = torch.tensor([len(x) for x in xs])
-    x = torch.zeros(len(xs), int(x_len.max()), xs[0].shape[1])  # (b, t, f)
-    for i, xi in enumerate(xs): x[i, :len(xi)] = xi
-    return x, x_len
+def recognizers(engines:list, model, onnx_dir, threads:int) -> dict:
+    "{engine: Recognizer} running on `threads` threads"
+    torch.set_num_threads(threads)
+    recs = {}
+    for e in engines:
+        if e == 'torch': recs[e] = Recognizer.from_checkpoint(model, 'cpu')
+        else:
+            from hmer_ink.export import export_onnx
+            if onnx_dir is None: onnx_dir = export_onnx(model, Path(tempfile.mkdtemp())/'onnx').parent
+            recs[e] = Recognizer.from_onnx(onnx_dir, threads=threads)
+    return recs, onnx_dir
 
-def run(model, xs, bs, beam, max_len, bf16):
-    "Seconds per batch and tokens decoded, over `xs` in batches of `bs` (after one warm-up batch)"
-    ctx = torch.autocast('cpu', dtype=torch.bfloat16) if bf16 else contextlib.nullcontext()
-    batches = [collate(xs[i:i + bs]) for i in range(0, len(xs), bs)]
-    times, n_tok = [], 0
-    with torch.inference_mode(), ctx:
-        decode(model, *batches[0], beam=beam, max_len=max_len)
-        for x, x_len in batches:
-            t0 = time.perf_counter()
-            ids = decode(model, x, x_len, beam=beam, max_len=max_len)
-            times.append(time.perf_counter() - t0)
-            n_tok += sum(map(len, ids))
-    return times, n_tok
+def table(a, files) -> list[str]:
+    "The rows of the latency table"
+    rows = ['| engine | decoding | threads | batch size | median ms | p90 ms | expressions/s | same reading | load average |',
+            '|---|---|---|---|---|---|---|---|---|']
+    onnx_dir = a.onnx_dir
+    for threads in a.threads:
+        recs, onnx_dir = recognizers(a.engines, a.model, onnx_dir, threads)
+        for beam in a.beams:
+            for bs in a.batch_sizes:
+                ref = None
+                for name, rec in recs.items():
+                    load = load_avg()
+                    ms, secs, readings = run(rec, files, beam, bs)
+                    ref = ref or readings
+                    same = sum(r == s for r, s in zip(readings, ref))
+                    dec = 'greedy' if beam == 1 else f'beam {beam}'
+                    rows.append(f'| {name} | {dec} | {threads} | {bs} | {statistics.median(ms):.1f} | '
+                                f'{np.percentile(ms, 90):.1f} | {len(files) / secs:.1f} | {same}/{len(files)} | {load:.2f} |')
+                    print(rows[-1], file=sys.stderr, flush=True)
+    return rows
+
+PARTS = {  # part: (module or object attribute path, name); resolved on the recognizer's model
+    'read the file': (predict_mod, 'as_ink'),
+    'featurize': (predict_mod, 'prepare'),
+    'search, other (top-k, bookkeeping)': (decoding, 'decoder_beam_search'),
+    'CTC rescoring': (decoding, 'rescore'),
+}
+
+@contextlib.contextmanager
+def wrapped(owner, name:str, acc:dict, key:str):
+    "`owner.name` replaced, for the block, by itself adding its milliseconds to `acc[key]` and its calls to `acc[key#]`"
+    f, own = getattr(owner, name), name in vars(owner)  # a module's function, or an object's (class) method
+    def g(*args, **kw):
+        ms, out = timed(f, *args, **kw)
+        acc[key] += ms; acc[key + '#'] += 1
+        return out
+    setattr(owner, name, g)
+    try: yield
+    finally:
+        if own: setattr(owner, name, f)
+        else: delattr(owner, name)  # the class's method shows through again
+
+def profile(a, files) -> list[str]:
+    "Rows of the breakdown of one-thread, batch-size-1 PyTorch decoding"
+    torch.set_num_threads(1)
+    rec, beam = Recognizer.from_checkpoint(a.model, 'cpu'), max(a.beams)
+    m, acc = rec.model, defaultdict(float)
+    parts = dict(PARTS)
+    parts.update({'encoder': (m, 'encode'), "decoder's first state": (m.decoder, 'init_state'),
+                  'decoder steps': (m.decoder, 'step'), 'reorder the caches': (m.decoder, 'reorder')})
+    if m.ctc_head is not None: parts['CTC head'] = (m.ctc_head, 'forward')
+    rec.predict(files[0], beam=beam)  # warm-up
+    with contextlib.ExitStack() as stack:
+        for key, (owner, name) in parts.items(): stack.enter_context(wrapped(owner, name, acc, key))
+        total = sum(timed(rec.predict, f, beam=beam)[0] for f in files)
+    n = len(files)
+    acc['search, other (top-k, bookkeeping)'] -= sum(acc[k] for k in ("decoder's first state", 'decoder steps',
+                                                                     'reorder the caches'))
+    order = ['read the file', 'featurize', 'encoder', 'CTC head', "decoder's first state", 'decoder steps',
+             'reorder the caches', 'search, other (top-k, bookkeeping)', 'CTC rescoring']
+    rows = [f'| part | ms per expression | share | calls per expression |', '|---|---|---|---|']
+    for k in order:
+        if k in parts: rows.append(f'| {k} | {acc[k] / n:.2f} | {acc[k] / total:.0%} | {acc[k + "#"] / n:.1f} |')
+    rest = total - sum(acc[k] for k in order if k in parts)
+    rows += [f'| Recognizer (batching, ids to LaTeX, the rest) | {rest / n:.2f} | {rest / total:.0%} | |',
+             f'| **total** (`Recognizer.predict(path)`) | **{total / n:.2f}** | 100% | |']
+    return rows
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument('--model', help='checkpoint (default: a random model of the default size)')
+    p.add_argument('--model', help='checkpoint (default: the bundled model)')
     p.add_argument('--data', help="folder of InkML files (default: shared_data('crohme/valid'))")
-    p.add_argument('--n', type=int, default=64, help='expressions')
-    p.add_argument('--beam', type=int, default=5)
+    p.add_argument('--n', type=int, default=100, help='expressions')
+    p.add_argument('--beams', type=int, nargs='+', default=[1, 5], help='beam widths (1: greedy; 5: the default)')
+    p.add_argument('--threads', type=int, nargs='+', default=[1, 2])
     p.add_argument('--batch-sizes', type=int, nargs='+', default=[1, 32])
-    p.add_argument('--max-len', type=int, help='most tokens per expression (default: 200, or see above)')
-    p.add_argument('--threads', type=int, default=2)
-    p.add_argument('--repeat', type=int, default=1, help='runs per configuration; the fastest counts')
-    p.add_argument('--bf16', action='store_true', help='bf16 autocast')
+    p.add_argument('--engines', nargs='+', default=['torch', 'onnx'], choices=['torch', 'onnx'])
+    p.add_argument('--onnx-dir', help='an export (hmer_ink_export --onnx) to run instead of exporting --model')
+    p.add_argument('--profile', action='store_true', help='add the breakdown of 1-thread, batch-size-1 PyTorch decoding')
     a = p.parse_args()
-    torch.set_num_threads(a.threads)
-    load0 = os.getloadavg()[0]
-    data = a.data or shared_data('crohme/valid')
-    if data is None: sys.exit('bench_decode: no --data and no shared crohme/valid data')
-    model, feats, title = load_model(a.model)
-    model.eval()
-    xs, mean_tokens = load_inputs(data, a.n, feats)
-    max_len = a.max_len or (200 if a.model else max(1, round(mean_tokens)))
-    rows = []
-    for name, beam in [('greedy', 1), (f'beam {a.beam}', a.beam)]:
-        for bs in a.batch_sizes:
-            runs = [run(model, xs, bs, beam, max_len, a.bf16) for _ in range(a.repeat)]
-            times, n_tok = min(runs, key=lambda r: sum(r[0]))  # the fastest run
-            med = f'{1000 * statistics.median(times):.0f}' if bs == 1 else ''
-            rows.append(f'| {name} | {bs} | {len(xs) / sum(times):.1f} | {med} | {n_tok / len(xs):.1f} |')
-    print(f'\nDecoding speed, {title} ({model.n_params / 1e6:.1f}M params, {model.cfg.encoder} + {model.cfg.decoder}{" + CTC" if model.cfg.ctc else ""}), '
-          f'{len(xs)} expressions of {Path(data).parent.name}/{Path(data).name}, {a.threads} threads, {"bf16" if a.bf16 else "fp32"}, '
-          f'max_len {max_len} (labels: {mean_tokens:.1f} tokens on average), best of {a.repeat}, '
-          f'load average {load0:.1f} -> {os.getloadavg()[0]:.1f}\n')
-    print('| decoding | batch size | expressions/s | median ms/expression | tokens/expression |')
-    print('|---|---|---|---|---|')
+    data = Path(a.data) if a.data else shared_data('crohme/valid')
+    files = sorted(Path(data).glob('*.inkml'))[:a.n]
+    if not files: sys.exit(f'bench_decode: no .inkml files in {data}')
+    load0 = load_avg()
+    rows = table(a, files)
+    prof = profile(a, files) if a.profile else []
+    print(f'\n`Recognizer.predict` from the file to the LaTeX, model {a.model or "bundled"}, {len(files)} expressions of '
+          f'{data.parent.name}/{data.name}, torch {torch.__version__}, {os.cpu_count()} CPUs, '
+          f'load average {load0:.2f} -> {load_avg():.2f}\n')
     print('\n'.join(rows))
+    if prof: print(f'\nWhere the time goes: PyTorch, beam {max(a.beams)}, batch size 1, 1 thread\n\n' + '\n'.join(prof))
 
 if __name__ == '__main__': main()

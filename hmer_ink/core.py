@@ -4,14 +4,15 @@
 
 # %% ../nbs/00_core.ipynb #89fab57f
 from __future__ import annotations
-import os, tempfile, contextlib
+import os, sys, tempfile, contextlib
 from pathlib import Path
 try: import fcntl
 except ImportError: fcntl = None   # Windows: locks are no-ops
 
 # %% auto #0
-__all__ = ['exists', 'default', 'HmerError', 'BadInputError', 'atomic_write', 'lock_file', 'pick_device', 'package_dir',
-           'project_root', 'shared_data', 'asset_path']
+__all__ = ['MPS_FALLBACK', 'exists', 'default', 'HmerError', 'BadInputError', 'atomic_write', 'lock_file', 'mps_fallback_on',
+           'request_mps_fallback', 'mps_notice', 'pick_device', 'package_dir', 'project_root', 'shared_data',
+           'asset_path']
 
 # %% ../nbs/00_core.ipynb #860c3f8e
 def exists(v, # any value
@@ -72,6 +73,20 @@ def lock_file(f,              # an open file (the lock's own file)
     except BlockingIOError: return False
     return True
 
+# %% ../nbs/00_core.ipynb #c8d2e3f4
+MPS_FALLBACK = 'PYTORCH_ENABLE_MPS_FALLBACK'   # PyTorch reads it once, when `import torch` loads its library
+
+def mps_fallback_on() -> bool:
+    "Whether $PYTORCH_ENABLE_MPS_FALLBACK asks for the CPU fallback (read as PyTorch reads it: a nonzero integer)"
+    try: return int(os.environ.get(MPS_FALLBACK, '0')) != 0
+    except ValueError: return False
+
+def request_mps_fallback(torch_loaded:bool|None=None, # torch imported already? (None: look in `sys.modules`)
+                        ) -> bool:
+    "On macOS, before torch loads, set $PYTORCH_ENABLE_MPS_FALLBACK=1 unless it is set; whether the fallback is on"
+    if sys.platform == 'darwin' and not default(torch_loaded, 'torch' in sys.modules): os.environ.setdefault(MPS_FALLBACK, '1')
+    return mps_fallback_on()
+
 # %% ../nbs/00_core.ipynb #442b5eae
 def _available(dev) -> bool:
     "Can this machine run on `dev`?"
@@ -79,6 +94,20 @@ def _available(dev) -> bool:
     if dev.type == 'cuda': return torch.cuda.is_available() and (dev.index or 0) < torch.cuda.device_count()
     if dev.type == 'mps': return exists(getattr(torch.backends, 'mps', None)) and torch.backends.mps.is_available()
     return dev.type == 'cpu'
+
+def mps_notice() -> str:
+    "One line on where the ops without an MPS kernel run"
+    if mps_fallback_on(): return f'MPS: ops without an MPS kernel (CTC loss before torch 2.14) run on the CPU ({MPS_FALLBACK}=1)'
+    return (f'MPS: {MPS_FALLBACK} is off, so an op without an MPS kernel (CTC loss before torch 2.14) will stop the run; '
+            f'set {MPS_FALLBACK}=1 before Python starts, or use the cpu device')
+
+_mps_told = False   # the notice is given once a process
+
+def _tell(dev):
+    "`dev`, after the MPS notice the first time MPS is picked"
+    global _mps_told
+    if dev.type == 'mps' and not _mps_told: print(mps_notice(), file=sys.stderr); _mps_told = True
+    return dev
 
 def pick_device(name:str|None=None, # 'cpu', 'cuda', 'cuda:1', 'mps'...; None or 'auto': the best available
                ):
@@ -88,10 +117,10 @@ def pick_device(name:str|None=None, # 'cpu', 'cuda', 'cuda:1', 'mps'...; None or
         try: dev = torch.device(name)
         except (RuntimeError, TypeError): raise HmerError(f"device {name!r}: not a device name; expected auto, cpu, cuda, cuda:N or mps") from None
         if not _available(dev): raise HmerError(f"device {name!r}: not available on this machine; use auto or cpu")
-        return dev
+        return _tell(dev)
     if torch.cuda.is_available(): return torch.device('cuda')
     mps = getattr(torch.backends, 'mps', None)
-    if exists(mps) and mps.is_available(): return torch.device('mps')
+    if exists(mps) and mps.is_available(): return _tell(torch.device('mps'))
     return torch.device('cpu')
 
 # %% ../nbs/00_core.ipynb #3508f4d3

@@ -23,11 +23,11 @@ MATHWRITING_SPLITS = ('train', 'valid', 'test', 'symbols', 'synthetic')
 
 def find_inkml(root, # a folder (searched recursively) or one InkML file
               ) -> list[Path]:
-    "Every `.inkml` file under `root` (or `root` itself), sorted"
+    "Every entry named `.inkml` under `root` (or `root` itself), sorted: folders aside, whatever they are"
     root = Path(root)
     if root.is_file(): return [root]
     if not root.exists(): raise FileNotFoundError(f"{root}: no such file or folder")
-    return sorted(p for p in root.rglob('*') if p.suffix.lower() == '.inkml' and p.is_file())
+    return sorted(p for p in root.rglob('*') if p.suffix.lower() == '.inkml' and not p.is_dir())
 
 def is_mathwriting(root, # a folder
                   ) -> bool:
@@ -112,7 +112,8 @@ def fingerprint(files,                # the source files of a cache
     "A digest of the files' paths, sizes and modification times: it changes when one is added, removed or edited"
     h = hashlib.sha1(f'{CACHE_VERSION} {need_label}'.encode())
     for f in sorted(map(str, files)):
-        st = os.stat(f)
+        try: st = os.stat(f)
+        except OSError: st = os.lstat(f)  # a dangling link: the reader reports it; its own change still counts
         h.update(f'{f}\0{st.st_size}\0{st.st_mtime_ns}\n'.encode())
     return h.hexdigest()
 

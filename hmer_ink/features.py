@@ -37,7 +37,8 @@ def _with(ink:Ink, pts:np.ndarray, lens:np.ndarray) -> Ink:
 def _unit_box(xy:np.ndarray, max_aspect:float) -> np.ndarray:
     "`xy` (n, 2) moved so its box starts at (0, 0), divided by max(height, width / `max_aspect`) (by 1 if that is 0)"
     lo, hi = xy.min(0), xy.max(0)
-    if not np.isfinite(hi - lo).all(): xy, lo, hi = xy / 2, lo / 2, hi / 2  # a span past float64's range: halving is exact
+    with np.errstate(over='ignore'): span = hi - lo  # inf when past float64's range, handled just below
+    if not np.isfinite(span).all(): xy, lo, hi = xy / 2, lo / 2, hi / 2  # a span past float64's range: halving is exact
     ref = max(hi[1] - lo[1], (hi[0] - lo[0]) / max_aspect)
     return (xy - lo) / (ref if ref > 0 else 1.)
 

@@ -57,8 +57,9 @@ class LabelGenerator:
                  max_tokens:int=40, # longest label made, in tokens
                  p_source:float=.2, # chance of returning a source label unchanged
                  check_layout:bool=True, # keep only labels that `layout` can lay out
+                 p_recase:float=.5, # chance that a new label has some of its letters' case changed
                 ):
-        self.ok, self.max_tokens, self.p_source = ok or SUPPORTED.__contains__, max_tokens, p_source
+        self.ok, self.max_tokens, self.p_source, self.p_recase = ok or SUPPORTED.__contains__, max_tokens, p_source, p_recase
         self.check = check_layout
         self.sources = sorted({n for l in labels if (n := self._clean(l, check=False))})
         if not self.sources: raise ValueError('no usable source labels')
@@ -110,6 +111,13 @@ def _join(self:LabelGenerator, toks, rng):
     op = _pick(rng, [t for t in _CLASSES['op'][:3] + _CLASSES['rel'][:3] if self.ok(t)] or ['+'])
     return toks + [op] + tokenize(_pick(rng, self.pool if rng.random() < .5 else self.sources))
 
+def _recase(self:LabelGenerator, toks, rng):
+    idx = [i for i, t in enumerate(toks) if len(t) == 1 and t.isalpha() and self.ok(t.swapcase())]
+    if not idx: return toks
+    toks = list(toks)
+    for i in set(rng.choice(idx, size=1 + rng.binomial(len(idx) - 1, .5), replace=False).tolist()): toks[i] = toks[i].swapcase()
+    return toks
+
 _MUTATIONS = [_swap, _substitute, _wrap, _join]
 
 def _call(self:LabelGenerator, rng:np.random.Generator) -> tuple[str, str]:
@@ -119,6 +127,7 @@ def _call(self:LabelGenerator, rng:np.random.Generator) -> tuple[str, str]:
     for _ in range(10):
         toks = tokenize(src)
         for _ in range(rng.integers(1, 3)): toks = _MUTATIONS[rng.choice(4, p=[.3, .3, .25, .15])](self, toks, rng)
+        if rng.random() < self.p_recase: toks = _recase(self, toks, rng)
         if (label := self._clean(detokenize(toks))) and label != src: return label, 'recombined'
     if self._clean(src): return src, 'crohme'
     raise SynthError(f'no label could be made from {src!r}')

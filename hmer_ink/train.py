@@ -360,17 +360,24 @@ class TrainState(Callback):
 class TimeBudget(Callback):
     "Drive the one-cycle schedule by the clock: it anneals by `minutes` and the run ends there, validated and saved"
     order = -20   # first in before_batch: it may end training before any other callback starts a batch
+    clock = staticmethod(time.time)   # seconds now (tests put in a clock that moves only when they say)
     def __init__(self, minutes:float, # the run's wall-clock budget (validation and checkpoints included)
                  spent:float=0.,      # seconds a resumed run already used
-                ): self.budget, self.spent = minutes * 60, spent
+                ): self.budget, self.spent, self.reserve = minutes * 60, spent, 0.
 
     def before_fit(self):
-        self.t0, self.learn.out_of_time = time.time() - self.spent, False
+        self.t0, self.learn.out_of_time = self.clock() - self.spent, False
         self._spent(self.spent / self.budget, 'already: nothing to do')   # a resumed run whose time is up
-    def local_elapsed(self) -> float: return time.time() - self.t0
-    def elapsed(self) -> float:
-        "Seconds used so far: rank 0's clock on every process, so that all ranks stop at the same batch"
-        return all_sum(self.local_elapsed() if is_main() else 0.)[0] if world_size() > 1 else self.local_elapsed()
+    def local_elapsed(self) -> float: return self.clock() - self.t0
+    def _rank0(self) -> tuple[float, float]:
+        "(seconds used so far, reserve): rank 0's on every process, so that all ranks stop at the same batch"
+        mine = (self.local_elapsed(), self.reserve)
+        return (all_sum(*(mine if is_main() else (0., 0.))) if world_size() > 1 else mine)
+
+    def training_frac(self) -> float:
+        "Share of the budget's training time used: the budget less the longest validation and saving seen so far"
+        elapsed, reserve = self._rank0()
+        return elapsed / max(self.budget - reserve, self.budget / 2)
 
     def _spent(self, frac:float, what:str) -> bool:
         if frac < 1: return False
@@ -380,11 +387,12 @@ class TimeBudget(Callback):
 
     def epoch_done(self):
         "Called by `HmerLearner` once an epoch and all its callbacks (checkpoints too) are done: stop if time is up"
-        if not self.learn.out_of_time: self._spent(self.elapsed() / self.budget, f'after epoch {self.epoch}: done')
+        if hasattr(self, 't_train'): self.reserve = max(self.reserve, self.clock() - self.t_train)   # validating + saving
+        if not self.learn.out_of_time: self._spent(self.training_frac(), f'after epoch {self.epoch}: done')
 
     def before_batch(self):
         if not self.training: return
-        frac = self.elapsed() / self.budget
+        frac = self.training_frac()
         if self.iter > 0 and self._spent(frac, f'in epoch {self.epoch}: validating and saving'):
             raise CancelTrainException   # this epoch's training ends here; validation and checkpoints follow
         self.learn.pct_train = max(self.learn.pct_train, min(frac, 1 - 1e-6))   # as far along as the clock
@@ -392,6 +400,7 @@ class TimeBudget(Callback):
 
     def after_train(self):   # stopped by the budget, this epoch's training ended early but it did happen: the
         if self.learn.out_of_time: self.learn.recorder.cancel_train = False   # Recorder keeps its loss column
+        self.t_train = self.clock()
 
 # %% ../nbs/30_train.ipynb #2eefdb0f
 def _payload(cfg:TrainConfig, vocab:Vocab):
