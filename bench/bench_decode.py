@@ -48,8 +48,8 @@ def run(rec:Recognizer, files:list, beam:int, bs:int) -> tuple[list[float], floa
         ms.append(t / len(chunk)); readings += [p.latex for p in preds]
     return ms, time.perf_counter() - t0, readings
 
-def recognizers(engines:list, model, onnx_dir, threads:int) -> dict:
-    "{engine: Recognizer} running on `threads` threads"
+def recognizers(engines:list, model, onnx_dir, threads:int) -> tuple[dict, Path|None]:
+    "({engine: Recognizer} running on `threads` threads, the ONNX export they use)"
     torch.set_num_threads(threads)
     recs = {}
     for e in engines:
@@ -141,6 +141,7 @@ def main():
     p.add_argument('--profile', action='store_true', help='add the breakdown of 1-thread, batch-size-1 PyTorch decoding')
     a = p.parse_args()
     data = Path(a.data) if a.data else shared_data('crohme/valid')
+    if data is None: sys.exit('bench_decode: no --data given and no shared crohme/valid to default to')
     files = sorted(Path(data).glob('*.inkml'))[:a.n]
     if not files: sys.exit(f'bench_decode: no .inkml files in {data}')
     load0 = load_avg()

@@ -356,9 +356,13 @@ def watch_run(run_dir,          # the run's folder
         return 0
 
 # %% ../nbs/32_logging.ipynb #f1bcc5dd
+def _installed(name:str) -> bool:
+    "Is the package `name` installed? (Without importing it; a folder of that name is a namespace, not the package)"
+    return (spec := importlib.util.find_spec(name)) is not None and spec.origin is not None
+
 def has_wandb() -> bool:
-    "Whether the `wandb` package is installed (without importing it)"
-    return importlib.util.find_spec('wandb') is not None
+    "Whether the `wandb` package is installed (not just a `./wandb` folder of runs)"
+    return _installed('wandb')
 
 class WandbLogger(TrainMeter):
     "Log training to Weights & Biases (wandb.init at the first step, wandb.finish at the end of the fit)"
@@ -422,7 +426,8 @@ def _reader(log:Path, tmp:str, direct:bool) -> subprocess.CompletedProcess:
         cmd = [str(core), 'leet', 'inspect', '--no-observability', '--json', '--run-file', str(log), str(log.parent.parent)]
     else: cmd = [sys.executable, '-m', 'wandb', 'leet', 'inspect', '--json', str(log)]
     env = {**os.environ, 'WANDB_MODE': 'offline', 'WANDB_DIR': tmp}   # offline: report to no server; WANDB_DIR: its CLI log
-    return subprocess.run(cmd, capture_output=True, text=True, env=env)
+    try: return subprocess.run(cmd, capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, timeout=600)
+    except subprocess.TimeoutExpired: return subprocess.CompletedProcess(cmd, 1, '', 'no answer in 10 minutes')
 
 def _wandb_records(log,            # a run's .wandb file
                    direct:bool=True, # call wandb-core directly (fast) before `wandb leet inspect`
@@ -432,10 +437,11 @@ def _wandb_records(log,            # a run's .wandb file
     log = Path(log).resolve()
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp)/'wandb').mkdir()   # the wandb CLI writes its debug log in $WANDB_DIR/wandb, not in ./wandb
-        r = _reader(log, tmp, direct)
-        if r.returncode and direct: r = _reader(log, tmp, False)
+        tries = [_reader(log, tmp, direct)]
+        if direct and (tries[0].returncode or '{' not in tries[0].stdout): tries.append(_reader(log, tmp, False))
+    r = tries[-1]
     if r.returncode:
-        why = (r.stderr.strip().splitlines() or ['no message'])[-1]
+        why = '; '.join(dict.fromkeys((t.stderr.strip().splitlines() or ['no message'])[-1] for t in tries))
         raise BadInputError(log, f"wandb's reader failed: {why} (reading needs wandb >= 0.31)")
     return [json.loads(l) for l in r.stdout.splitlines() if l.startswith('{')]
 

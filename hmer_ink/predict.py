@@ -421,9 +421,9 @@ def _reread(self:Recognizer, x, force:dict|None, reading, drop_strokes, y_up:boo
         return self.predict_inks([ink], names=[name], **opts)[0]
     if not exists(self.model.decoder): raise ValueError('force needs a model with an attention decoder; this one reads by CTC')
     if reading is None:
-        first = self.predict_inks([ink], beam=opts['beam'], names=[name], tokens=True, n_alternatives=0)[0]
+        first = self.predict_inks([ink], beam=opts['beam'], names=[name])[0]
         if exists(first.error): return first
-        reading = [t['latex'] for t in first.tokens]
+        reading = first.latex  # its tokens are the positions `Prediction.tokens` lists
     return self.predict_inks([ink], names=[name], prefixes=[forced_prefix(self.vocab, reading, force)], **opts)[0]
 
 # %% ../nbs/40_predict.ipynb #9bde0c25

@@ -209,6 +209,17 @@ def _file_label(path) -> str|None:
     try: return read_inkml(path).label
     except BadInputError: return None
 
+def _vocab_tokens(model:str) -> set[str]:
+    "The tokens a model knows: labels of other tokens would train as `<unk>`"
+    from hmer_ink.train import init_path  # only when asked: these bring in torch and fastai
+    from hmer_ink.checkpoint import load_checkpoint
+    try: itos = (load_checkpoint(path := init_path(model)).get('vocab') or {}).get('itos')
+    except (BadInputError, OSError) as e: sys.exit(f'hmer_ink_synth: --vocab: {e}')
+    if not itos: sys.exit(f'hmer_ink_synth: --vocab: {path} holds no vocabulary')
+    return set(itos)
+
+def _known_drawable(tok:str, bank:SymbolBank, known:set[str]) -> bool: return tok in known and drawable(tok, bank=bank)
+
 def _check_out(out:Path, settings:dict, force:bool):
     "Refuse to mix runs: `out/synth.json` must match `settings`; `force` empties a folder of ours, never a stranger's"
     man = out/'synth.json'
@@ -233,6 +244,8 @@ def hmer_ink_synth(
     labels:str=None,      # text file of source labels, one per line (default: the labels of the --crohme files)
     shard_size:int=5000,  # files per subfolder
     force:bool=False,     # empty --out first instead of resuming
+    vocab:str=None,       # a model or checkpoint (`bundled`: the package's): labels use only tokens it knows
+    max_tokens:int=40,    # longest label, in tokens (source labels longer than this are not used either)
 ):
     "Write synthetic handwritten expressions (MathWriting-style InkML) from real CROHME symbols and recombined labels"
     dirs = crohme.split(',') if crohme else [p for p in (shared_data('crohme/train'), shared_data('crohme/extra')) if p]
@@ -244,9 +257,12 @@ def hmer_ink_synth(
     else: sys.exit('hmer_ink_synth: no symbol bank at --bank and no CROHME files (--crohme) to build one')
     src = _source_labels(files, labels)
     if not src: sys.exit('hmer_ink_synth: no source labels (give --crohme folders or --labels)')
-    gen = LabelGenerator(src, ok=functools.partial(drawable, bank=sb))
+    ok = functools.partial(_known_drawable, bank=sb, known=_vocab_tokens(vocab)) if vocab else functools.partial(drawable, bank=sb)
+    gen = LabelGenerator(src, ok=ok, max_tokens=max_tokens)
     out = Path(out)
     settings = dict(seed=seed, shard_size=shard_size, bank=str(Path(bank).resolve()), n_sources=len(gen.sources))
+    if max_tokens != 40: settings['max_tokens'] = max_tokens  # so that older folders keep their settings
+    if vocab: settings['vocab'] = vocab if vocab == 'bundled' else str(Path(vocab).resolve())
     _check_out(out, settings, force)
     print(f'{sb}; {len(gen.sources)} source labels; {n} samples to {out}, {workers} workers', file=sys.stderr)
     res = synth_files(n, out, sb, gen, seed=seed, n_workers=workers, shard_size=shard_size)
