@@ -14,8 +14,9 @@ from .core import exists, default
 
 # %% auto #0
 __all__ = ['NEG_INF', 'evaluating', 'ban', 'greedy_decode', 'BeamStep', 'beam_step', 'Finished', 'pick_beams', 'forced_tokens',
-           'force', 'decoder_beam_search', 'beam_search', 'step_log_probs', 'ctc_greedy_decode', 'ctc_prefix_search',
-           'ctc_beam_search', 'ctc_log_likelihood', 'rescore', 'CTCPrefixScorer', 'search', 'decode']
+           'force', 'decoder_beam_search', 'beam_search', 'step_log_probs', 'token_attention', 'ctc_greedy_decode',
+           'ctc_prefix_search', 'ctc_beam_search', 'ctc_log_likelihood', 'rescore', 'CTCPrefixScorer', 'search',
+           'decode']
 
 # %% ../nbs/13_decoding.ipynb #7e21873f
 NEG_INF = float('-inf')
@@ -229,6 +230,13 @@ def _stepped(dec, mem:torch.Tensor, mem_len:torch.Tensor, y_in:torch.Tensor) -> 
         out.append(logits)
     return torch.stack(out, 1)
 
+def _teacher_inputs(ids:list[list[int]], pad_idx:int, bos_idx:int, device) -> torch.Tensor:
+    "(b, l + 1) decoder inputs of the hypotheses `ids`: bos, the tokens, then pad"
+    y_in = torch.full((len(ids), max(map(len, ids), default=0) + 1), pad_idx, dtype=torch.long)
+    y_in[:, 0] = bos_idx
+    for i, h in enumerate(ids): y_in[i, 1:len(h) + 1] = torch.tensor(h, dtype=torch.long)
+    return y_in.to(device)
+
 def step_log_probs(dec,                  # a decoder: teacher-forced by `forward` when it has one, else stepped
                    mem:torch.Tensor,     # (b, s, d) encoder output
                    mem_len:torch.Tensor, # (b,) valid encoder steps
@@ -237,14 +245,22 @@ def step_log_probs(dec,                  # a decoder: teacher-forced by `forward
                    bos_idx:int=1,        # the first input token; banned
                   ) -> list[torch.Tensor]: # per sample, (len(ids[i]) + 1, v)
     "Per sample, the decoder's next-token log-probabilities after each prefix of `ids[i]` (row j: after j tokens)"
-    b, n = len(ids), max(map(len, ids), default=0)
-    y_in = torch.full((b, n + 1), pad_idx, dtype=torch.long)  # (b, l + 1) bos, the tokens, then pad
-    y_in[:, 0] = bos_idx
-    for i, h in enumerate(ids): y_in[i, 1:len(h) + 1] = torch.tensor(h, dtype=torch.long)
-    y_in = y_in.to(mem.device)
+    y_in = _teacher_inputs(ids, pad_idx, bos_idx, mem.device)
     logits = dec(mem, mem_len, y_in) if hasattr(dec, 'forward') else _stepped(dec, mem, mem_len, y_in)  # (b, l + 1, v)
     logp = ban(logits.float(), [pad_idx, bos_idx]).log_softmax(-1)  # (b, l + 1, v)
     return [logp[i, :len(h) + 1] for i, h in enumerate(ids)]
+
+def token_attention(dec,                  # a decoder; only those with `cross_attention` (Transformer) have one to show
+                    mem:torch.Tensor,     # (b, s, d) encoder output
+                    mem_len:torch.Tensor, # (b,) valid encoder steps
+                    ids:list[list[int]],  # per sample, a hypothesis (no bos/eos)
+                    pad_idx:int=0,        # the padding after a short hypothesis
+                    bos_idx:int=1,        # the first input token
+                   ) -> list[torch.Tensor]|None: # per sample, (len(ids[i]), mem_len[i]); None without `cross_attention`
+    "Per sample, where the decoder looked in the memory as it read each token of `ids[i]` (each row sums to 1)"
+    if not hasattr(dec, 'cross_attention'): return None
+    a = dec.cross_attention(mem, mem_len, _teacher_inputs(ids, pad_idx, bos_idx, mem.device))  # row j reads token j
+    return [a[i, :len(h), :int(n)].float().cpu() for i, (h, n) in enumerate(zip(ids, mem_len))]
 
 # %% ../nbs/13_decoding.ipynb #c5dd736c
 def ctc_greedy_decode(ctc_logits:torch.Tensor, # (b, s, v)

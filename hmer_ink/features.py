@@ -11,8 +11,8 @@ from .core import BadInputError, exists, default
 from .inkml import Ink
 
 # %% auto #0
-__all__ = ['normalize_ink', 'resample_ink', 'FeatureConfig', 'featurize', 'prepare', 'scale_ink', 'rotate_ink', 'shear_ink',
-           'translate_ink', 'jitter_ink', 'drop_strokes', 'time_warp', 'AugmentConfig', 'augment']
+__all__ = ['normalize_ink', 'resample_ink', 'FeatureConfig', 'featurize', 'prepare', 'point_strokes', 'scale_ink', 'rotate_ink',
+           'shear_ink', 'translate_ink', 'jitter_ink', 'drop_strokes', 'time_warp', 'AugmentConfig', 'augment']
 
 # %% ../nbs/03_features.ipynb #0d3f5098
 def _stack(ink:Ink) -> tuple[np.ndarray, np.ndarray]:
@@ -142,6 +142,14 @@ def prepare(ink:Ink,                     # a raw ink, as `read_inkml` returns it
     "Model input for a raw `ink` (the inference path): normalize, resample, featurize"
     cfg = default(cfg, FeatureConfig())
     return featurize(resample_ink(normalize_ink(ink), cfg.resample_spacing, cfg.max_points), cfg)
+
+def point_strokes(ink:Ink,                     # a raw ink, as `prepare` takes it
+                  cfg:FeatureConfig|None=None, # the settings `prepare` used
+                 ) -> np.ndarray:              # (t,) int: for each row of `prepare(ink, cfg)`, its stroke in `ink.strokes`
+    "Which stroke of `ink` each row of `prepare(ink, cfg)` comes from"
+    cfg = default(cfg, FeatureConfig())
+    _, lens = _stack(resample_ink(normalize_ink(ink), cfg.resample_spacing, cfg.max_points))
+    return np.repeat(np.arange(len(lens)), lens)
 
 # %% ../nbs/03_features.ipynb #92df12a0
 def _affine(ink:Ink, m:np.ndarray, shift=(0., 0.)) -> Ink:

@@ -12,7 +12,7 @@ from .latex import normalize_latex, tokenize
 
 # %% auto #0
 __all__ = ['edit_distance', 'edit_ops', 'label_tokens', 'cer', 'expression_rate', 'within_errors', 'token_accuracy',
-           'teacher_forced_accuracy', 'score_all', 'confusions']
+           'teacher_forced_accuracy', 'score_all', 'confusions', 'stroke_alignment']
 
 # %% ../nbs/20_metrics.ipynb #aa555097
 def _check_tokens(*seqs):
@@ -133,3 +133,18 @@ def confusions(*,
 ) -> Counter:
     "How often each edit turns a truth into its prediction: {(op, truth_tok, pred_tok): count}"
     return Counter(op for p, t in _token_pairs(preds, truths, normalize) for op in edit_ops(t, p))
+
+# %% ../nbs/20_metrics.ipynb #ce9c300c
+def stroke_alignment(tokens:list[dict], # a reading's tokens, each with `latex` and `strokes` (stroke indices)
+                     symbols,           # the truth: objects with `label` and `stroke_ids` (`inkml.Symbol`)
+                    ) -> dict:          # counts: symbols, symbols_right, strokes, strokes_right
+    "How many truth symbols one token holds exactly, and how many strokes sit in a token of their symbol's label"
+    same = lambda tok, label: tok == label or (label == '-' and tok == r'\frac')
+    groups = {frozenset(t['strokes']): t['latex'] for t in tokens if t.get('strokes')}
+    owner = {s: t['latex'] for t in tokens for s in (t.get('strokes') or [])}
+    out = dict(symbols=0, symbols_right=0, strokes=0, strokes_right=0)
+    for sym in symbols:
+        got = groups.get(frozenset(sym.stroke_ids))
+        out['symbols'] += 1; out['symbols_right'] += got is not None and same(got, sym.label)
+        out['strokes'] += len(sym.stroke_ids); out['strokes_right'] += sum(s in owner and same(owner[s], sym.label) for s in sym.stroke_ids)
+    return out

@@ -16,7 +16,7 @@ from fastcore.basics import patch, str_enum
 from fastcore.script import call_parse, CliError
 from .core import HmerError, BadInputError, atomic_write, asset_path, default, exists, pick_device
 from .inkml import LABEL_KEYS, Ink, Symbol, read_inkml, plot_ink, mathtext_label
-from .features import FeatureConfig, prepare
+from .features import FeatureConfig, prepare, point_strokes
 from .datasets import find_inkml
 from .latex import Vocab, detokenize, normalize_latex, tokenize
 from .models.model import ModelConfig, HMERModel
@@ -24,10 +24,10 @@ from .checkpoint import CheckpointError, load_checkpoint, load_model_weights
 from . import decoding
 
 # %% auto #0
-__all__ = ['DEFAULT_MODEL', 'Prediction', 'truth_of', 'model_from_checkpoint', 'Recognizer', 'max_tokens', 'hypotheses',
-           'token_table', 'check_counts', 'ink_from_strokes', 'as_ink', 'forced_prefix', 'without_strokes',
-           'MathMLError', 'to_mathml', 'render_prediction', 'png_names', 'expand_inputs', 'iter_predictions', 'summary',
-           'hmer_ink_predict']
+__all__ = ['DEFAULT_MODEL', 'UNWRITTEN', 'Prediction', 'truth_of', 'model_from_checkpoint', 'Recognizer', 'max_tokens',
+           'hypotheses', 'token_table', 'token_strokes', 'check_counts', 'ink_from_strokes', 'as_ink', 'forced_prefix',
+           'without_strokes', 'MathMLError', 'to_mathml', 'render_prediction', 'png_names', 'expand_inputs',
+           'iter_predictions', 'summary', 'hmer_ink_predict']
 
 # %% ../nbs/40_predict.ipynb #0ae034f3
 @dataclass
@@ -124,32 +124,54 @@ def hypotheses(model:HMERModel,    # decoded by its decoder when it has one, els
                beam:int=5,         # beam width (1: greedy)
                n_best:int=1,       # hypotheses kept per sample
                prefix:list[list[int]]|None=None, # per sample, token ids every hypothesis starts with (decoder only)
-               tokens:bool=False,  # also return the decoder's log-probabilities along each sample's best hypothesis
-              ) -> list[list[tuple[list[int], float]]] | tuple[list, list[torch.Tensor]|None]:
-    "Up to `n_best` (token ids, score) per sample, best first; with `tokens`, and the (l + 1, v) log-probs along each best"
+               tokens:bool=False,  # also return the log-probabilities and cross-attention along each sample's best
+              ) -> list[list[tuple[list[int], float]]] | tuple[list, list[torch.Tensor]|None, list[torch.Tensor]|None]:
+    "Up to `n_best` (token ids, score) per sample, best first; with `tokens`, and along each best its (l + 1, v) log-probs and (l, s) cross-attention"
     with decoding.evaluating(model):
         mem, mem_len = model.encode(x, x_len)
         hyps = decoding.search(model, mem, mem_len, max_len=max_tokens(model), beam=max(beam, n_best), n_best=n_best,
                                prefix=prefix)
         if not tokens: return hyps
         best = [h[0][0] if h else [] for h in hyps]
-        return hyps, decoding.step_log_probs(model.decoder, mem, mem_len, best) if exists(model.decoder) else None
+        logps = decoding.step_log_probs(model.decoder, mem, mem_len, best) if exists(model.decoder) else None
+        return hyps, logps, decoding.token_attention(model.decoder, mem, mem_len, best)
 
 # %% ../nbs/40_predict.ipynb #cf111013
 def token_table(ids:list[int],               # the token ids of a reading
                 vocab:Vocab,                 # the model's vocabulary
                 logp:torch.Tensor|None=None, # (len(ids) + 1, v) the decoder's log-probs along it (`step_log_probs`)
                 n_alternatives:int=3,        # alternatives listed per token
+                strokes:list|None=None,      # per token, the strokes it was read from (`token_strokes`); None: not known
                ) -> list[dict]:
-    "Per token of `ids`: its LaTeX, probability `p`, `strokes` (None: no alignment yet) and likeliest `alternatives`"
-    if logp is None: return [dict(latex=vocab.itos[t], p=None, strokes=None, alternatives=[]) for t in ids]
+    "Per token of `ids`: its LaTeX, probability `p`, `strokes` (None: not known) and likeliest `alternatives`"
+    strokes = strokes or [None] * len(ids)
+    if logp is None: return [dict(latex=vocab.itos[t], p=None, strokes=s, alternatives=[]) for t, s in zip(ids, strokes)]
     p = logp[:len(ids)].float().exp().cpu()  # (l, v)
     others = p.index_fill(1, torch.arange(len(vocab.specials)), 0.)  # (l, v): no special token is an alternative...
     others = others.scatter(1, torch.tensor(ids, dtype=torch.long).reshape(-1, 1), 0.)  # ...nor the token read
     top_p, top_i = others.topk(min(n_alternatives, p.shape[1]), dim=1)  # (l, n) each
-    return [dict(latex=vocab.itos[t], p=p[j, t].item(), strokes=None,
+    return [dict(latex=vocab.itos[t], p=p[j, t].item(), strokes=strokes[j],
                  alternatives=[dict(latex=vocab.itos[i], p=q) for q, i in zip(qs, idx) if q > 0])
             for j, (t, qs, idx) in enumerate(zip(ids, top_p.tolist(), top_i.tolist()))]
+
+UNWRITTEN = frozenset({'{', '}', '^', '_', '&', '\\\\', r'\limits'})  # tokens with no ink of their own: grouping, scripts, layout
+
+def token_strokes(attention:torch.Tensor, # (l, s) where the decoder looked in the memory for each token (`token_attention`)
+                  toks:list[str],         # the reading's l tokens
+                  rows:np.ndarray,        # (t,) the stroke of each feature row (`point_strokes`)
+                 ) -> list[list[int]]:
+    "Per token, the strokes it was read from: each stroke goes to the written token whose attention it holds most of"
+    out = [[] for _ in toks]
+    written = np.array([t not in UNWRITTEN for t in toks], bool)
+    if not (len(rows) and written.any()): return out
+    s = attention.shape[1]
+    step = np.minimum(np.arange(len(rows)) * s // len(rows), s - 1)  # the memory step of each row: the encoder subsamples evenly
+    a = attention.float().numpy()[:, step]  # (l, t)
+    mass = np.zeros((len(toks), int(rows.max()) + 1))  # (l, strokes): each token's attention on each stroke's rows
+    np.add.at(mass.T, rows, a.T)
+    mass[~written] = -1.
+    for st in np.unique(rows): out[int(mass[:, st].argmax())].append(int(st))
+    return out
 
 # %% ../nbs/40_predict.ipynb #46c3219d
 def _collate(feats:list[np.ndarray], device) -> tuple[torch.Tensor, torch.Tensor]:
@@ -199,11 +221,14 @@ def _predict_batch(rec:Recognizer, inks:list[Ink],
     t0 = time.perf_counter()
     got = hypotheses(rec.model.eval(), *_collate([f for f, _, _ in items], rec.device), beam=beam, n_best=n_best,
                      prefix=prefixes, tokens=tokens)
-    hyps, logps = got if tokens else (got, None)
+    hyps, logps, atts = got if tokens else (got, None, None)
     preds = []
     for i, (ink, (_, _, truth), hs) in enumerate(zip(inks, items, hyps, strict=True)):
         best = [dict(latex=detokenize(rec.vocab.decode(ids)), score=_finite(float(s))) for ids, s in hs]
-        table = token_table(hs[0][0], rec.vocab, None if logps is None else logps[i], n_alternatives) if tokens else None
+        table = None
+        if tokens:
+            strokes = None if atts is None else token_strokes(atts[i], [rec.vocab.itos[t] for t in hs[0][0]], point_strokes(ink, rec.feature_cfg))
+            table = token_table(hs[0][0], rec.vocab, None if logps is None else logps[i], n_alternatives, strokes)
         preds.append(Prediction(best[0]['latex'], best[0]['score'], best, 0., ink.path, truth=truth, tokens=table))
     ms = (time.perf_counter() - t0 + sum(s for _, s, _ in items)) * 1000 / len(inks)
     for p in preds: p.ms = ms
@@ -392,12 +417,16 @@ def forced_prefix(vocab:Vocab, # the model's vocabulary
     return vocab.encode(want)
 
 # %% ../nbs/40_predict.ipynb #e29865b9
+def _listed(drop) -> list:
+    "`drop_strokes` as a list: one index, or several"
+    return [drop] if isinstance(drop, (str, bytes)) or not isinstance(drop, Iterable) else list(drop)
+
 def without_strokes(ink:Ink, # the ink
                     drop,    # indices into `ink.strokes` of the strokes to leave out
                    ) -> Ink:
     "`ink` without the strokes `drop`: no label (it showed more), its symbols and trace ids follow the strokes kept"
     n = len(ink.strokes)
-    drop = [drop] if isinstance(drop, (str, bytes)) or not isinstance(drop, Iterable) else list(drop)
+    drop = _listed(drop)
     for i in drop:
         if isinstance(i, bool) or not isinstance(i, (int, np.integer)) or not 0 <= i < n:
             raise ValueError(f'drop_strokes: no stroke {i!r}: the ink has {n} strokes, numbered 0 to {n - 1}')
@@ -415,16 +444,26 @@ def _reread(self:Recognizer, x, force:dict|None, reading, drop_strokes, y_up:boo
     name = _name(x, 0)
     ink = as_ink(x, y_up, name)
     if isinstance(ink, Prediction): return ink
+    n = len(ink.strokes)
     if exists(drop_strokes): ink = without_strokes(ink, drop_strokes)
     if not force:
         if exists(reading): raise ValueError('reading is where force positions count: pass force too')
-        return self.predict_inks([ink], names=[name], **opts)[0]
+        return _renumber(self.predict_inks([ink], names=[name], **opts)[0], n, drop_strokes)
     if not exists(self.model.decoder): raise ValueError('force needs a model with an attention decoder; this one reads by CTC')
     if reading is None:
         first = self.predict_inks([ink], beam=opts['beam'], names=[name])[0]
         if exists(first.error): return first
         reading = first.latex  # its tokens are the positions `Prediction.tokens` lists
-    return self.predict_inks([ink], names=[name], prefixes=[forced_prefix(self.vocab, reading, force)], **opts)[0]
+    p = self.predict_inks([ink], names=[name], prefixes=[forced_prefix(self.vocab, reading, force)], **opts)[0]
+    return _renumber(p, n, drop_strokes)
+
+def _renumber(p:Prediction, n:int, dropped) -> Prediction:
+    "`p` of an ink read without the strokes `dropped` of its `n`, its tokens' strokes numbered as in the whole ink"
+    if not (exists(dropped) and p.tokens): return p
+    kept = [i for i in range(n) if i not in set(map(int, _listed(dropped)))]
+    for t in p.tokens:
+        if t['strokes'] is not None: t['strokes'] = [kept[i] for i in t['strokes']]
+    return p
 
 # %% ../nbs/40_predict.ipynb #9bde0c25
 class MathMLError(HmerError, ValueError):

@@ -44,13 +44,16 @@ class DecoderBlock(nn.Module):
         self.ln2, self.cross_attn = nn.LayerNorm(d), Attention(d, n_heads, dropout)
         self.ln3, self.mlp, self.drop = nn.LayerNorm(d), MLP(d, d_ff, dropout), nn.Dropout(dropout)
 
-    def forward(self, x, cross_kv, mem_mask, past=None):
+    def forward(self, x, cross_kv, mem_mask, past=None,
+                weights:list|None=None): # when a list, the cross-attention weights (b, h, l, s) are appended to it
         "`x` (b, l, d); `cross_kv` memory keys/values; `past` cached self (k, v) -> (x, new cache)"
         h = self.ln1(x)
         k, v = self.self_attn.kv(h)  # (b, h, l, e) each
         if exists(past): k, v = torch.cat([past[0], k], 2), torch.cat([past[1], v], 2)
         x = x + self.drop(self.self_attn(h, k, v, causal=not exists(past)))
-        x = x + self.drop(self.cross_attn(self.ln2(x), *cross_kv, mask=mem_mask))
+        h = self.ln2(x)
+        if exists(weights): weights.append(self.cross_attn.weights(h, cross_kv[0], mem_mask))
+        x = x + self.drop(self.cross_attn(h, *cross_kv, mask=mem_mask))
         return x + self.mlp(self.ln3(x)), (k, v)
 
 # %% ../../nbs/11_models.decoders.ipynb #472fdfbd
@@ -84,6 +87,12 @@ class TransformerDecoder(nn.Module):
         mask, x = len_mask(mem_len, mem.shape[1])[:, None, None], self.embed(y_in)  # (b, 1, 1, s), (b, l, d)
         for blk in self.blocks: x, _ = blk(x, blk.cross_attn.kv(mem), mask)
         return self.head(self.ln(x))
+
+    def cross_attention(self, mem, mem_len, y_in):
+        "Teacher-forced cross-attention (b, l, s) of `y_in` (b, l) over `mem` (b, s, d): where each position looks, mean of heads and blocks"
+        mask, x, ws = len_mask(mem_len, mem.shape[1])[:, None, None], self.embed(y_in), []
+        for blk in self.blocks: x, _ = blk(x, blk.cross_attn.kv(mem), mask, weights=ws)
+        return torch.stack(ws).mean((0, 2))
 
     def init_state(self, mem, mem_len):
         "Memory keys/values per block, an empty self-attention cache and position 0"

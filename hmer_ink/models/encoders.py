@@ -66,6 +66,12 @@ class Attention(nn.Module):
                                            dropout_p=self.dropout if self.training else 0.)
         return self.out(rearrange(o, 'b h l e -> b l (h e)'))  # (b, l, d)
 
+    def weights(self, x, k, mask=None):
+        "The attention weights (b, h, l, s) from `x` (b, l, d) to keys `k` (b, h, s, e) that `forward` uses"
+        q = rearrange(self.q(x), 'b l (h e) -> b h l e', h=self.n_heads)
+        a = q @ k.transpose(-1, -2) / math.sqrt(q.shape[-1])  # (b, h, l, s)
+        return (a if mask is None else a.masked_fill(~mask, -math.inf)).softmax(-1)
+
 class MLP(nn.Sequential):
     "Position-wise feed-forward: Linear, GELU, Linear, dropout"
     def __init__(self, d:int,       # model width
