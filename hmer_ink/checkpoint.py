@@ -96,9 +96,12 @@ def save_checkpoint(path,                    # file to write (parent folders are
                     n_epoch:int|None=None,   # length of the schedule in epochs
                     pct_train:float|None=None, # position in the schedule, 0..1
                     mid_epoch:bool=False,    # taken inside an epoch (Ctrl+C, every n steps)
+                    average:dict|None=None,  # a moving average of the weights: stored as `model`, what inference loads,
+                                             # and the weights being trained as `train_model`, what resuming loads
                    ) -> Path:
     "Write a checkpoint of a training run to `path`, atomically"
-    payload = dict(kind='full', model=_unwrap(model).state_dict(),
+    weights = _unwrap(model).state_dict()
+    payload = dict(kind='full', model=weights if average is None else average, train_model=None if average is None else weights,
                    opt=to_plain(opt.state_dict(), 'opt') if exists(opt) else None,
                    epoch=int(epoch), step=int(step), n_epoch=to_plain(n_epoch), pct_train=to_plain(pct_train),
                    mid_epoch=bool(mid_epoch), rng=get_rng_state() if rng else None,
@@ -155,10 +158,13 @@ def _as_ck(ck) -> dict: return ck if isinstance(ck, dict) else load_checkpoint(c
 def load_model_weights(model,            # the model to fill
                        ck,               # a loaded checkpoint, or its path
                        strict:bool=True, # refuse missing or unexpected keys
+                       training:bool=False, # the weights training continues from (`train_model` where the run averaged
+                                            # its weights), not the ones inference uses (`model`)
                       ):
     "Copy the weights of checkpoint `ck` into `model` (cast to the model's dtype); returns `model`"
     ck = _as_ck(ck)
-    try: _unwrap(model).load_state_dict(ck['model'], strict=strict)
+    weights = ck.get('train_model') if training and ck.get('train_model') is not None else ck['model']
+    try: _unwrap(model).load_state_dict(weights, strict=strict)
     except RuntimeError as e: raise CheckpointError(ck.get('path'), f'weights do not fit this model: {e}') from e
     return model
 
@@ -282,7 +288,9 @@ def save(self:SaveCheckpointCallback, name:str, epoch:int, mid_epoch:bool=False,
     if unknown := set(got) - {'config', 'vocab', 'features', 'extra'}:
         raise ValueError(f'get_payload returned unknown keys {sorted(unknown)}; expected config, vocab, features, extra')
     extra = {**(got.get('extra') or {}), 'monitor': self.monitor, 'best': self.best, 'interrupted': self.interrupted}
-    return save_checkpoint(self.run_dir/name, model=self.learn.model, opt=self.learn.opt,
+    avg = getattr(self.learn, 'weight_average', None)   # a `WeightAverage` callback (hmer_ink.train), if the run has one
+    if avg is not None: extra['weight_average'] = avg.state()
+    return save_checkpoint(self.run_dir/name, model=self.learn.model, opt=self.learn.opt, average=None if avg is None else avg.weights(),
                            epoch=epoch, step=int(self.learn.train_iter), n_epoch=self.n_epoch,
                            pct_train=float(self.learn.pct_train), mid_epoch=mid_epoch, config=got.get('config') or {},
                            vocab=got.get('vocab'), features=got.get('features'), metrics=metrics, extra=extra)

@@ -30,14 +30,14 @@ from .checkpoint import (load_checkpoint, load_model_weights, restore_optimizer,
                                  SaveCheckpointCallback)
 from .logging import RunLogger, WandbLogger, progress_callbacks
 from .distributed import (init_distributed, teardown_distributed, distributed, rank0_first, resume_position,
-                                  world_size, is_main, all_sum, all_gather_lists)
+                                  world_size, is_main, all_sum, all_gather_lists, unwrap)
 
 # %% auto #0
 __all__ = ['RUN_FILES', 'DataConfig', 'LoopConfig', 'TrainConfig', 'from_dict', 'to_dict', 'load_config', 'check_config',
            'data_root', 'source_cache', 'build_datasets', 'cpu_has_bf16', 'resolve_precision', 'Autocast', 'ScaledFP16',
            'precision_callbacks', 'DecodeState', 'DecodeMetric', 'TokenAccuracy', 'HmerLearner', 'TrainState',
-           'TimeBudget', 'ids_to_latex', 'FiniteLoss', 'build_learner', 'seed_everything', 'init_path', 'claim_run_dir',
-           'run_lock', 'train', 'hmer_ink_train']
+           'TimeBudget', 'WeightAverage', 'ids_to_latex', 'FiniteLoss', 'build_learner', 'seed_everything', 'init_path',
+           'claim_run_dir', 'run_lock', 'train', 'hmer_ink_train']
 
 # %% ../nbs/30_train.ipynb #2c783ff2
 @dataclass
@@ -71,6 +71,8 @@ class LoopConfig:
     seed: int = 0                           # seeds python, numpy and torch
     init: str|None = None                   # fine-tune: start from these weights (a checkpoint, or `bundled`)
     max_minutes: float|None = None          # wall-clock budget: the schedule follows the clock, n_epochs caps it
+    ema: float = 0.                         # decay of a moving average of the weights, per step (0: off; 0.999 ≈ the
+                                            # last 1,000 steps): validation, best.pt and inference use the average
 
 @dataclass
 class TrainConfig:
@@ -161,6 +163,7 @@ def check_config(cfg:TrainConfig, # a config, from `load_config` or built in cod
               ('train.label_smoothing', t.label_smoothing, _number(t.label_smoothing, 0, 1), 'a number in [0, 1)'),
               ('train.ctc_weight', t.ctc_weight, _number(t.ctc_weight, 0, 1.0001), 'a number in [0, 1]'),
               ('train.clip', t.clip, _number(t.clip), 'a finite number >= 0 (0: off)'),
+              ('train.ema', t.ema, _number(t.ema, 0, 1), 'a number in [0, 1) (0: off)'),
               ('train.max_minutes', t.max_minutes, t.max_minutes is None or _number(t.max_minutes, lo_open=True), 'a number > 0, or null'),
               ('train.threads', t.threads, t.threads is None or _count(t.threads), 'an integer >= 1, or null'),
               ('train.num_workers', t.num_workers, isinstance(t.num_workers, int) and t.num_workers >= 0, 'an integer >= 0')]
@@ -402,6 +405,56 @@ class TimeBudget(Callback):
         if self.learn.out_of_time: self.learn.recorder.cancel_train = False   # Recorder keeps its loss column
         self.t_train = self.clock()
 
+# %% ../nbs/30_train.ipynb #e4947292
+class WeightAverage(Callback):
+    "An exponential moving average of the weights, updated after every optimizer step; validation and checkpoints use it"
+    order = 80   # after the optimizer step's other callbacks; before SaveCheckpointCallback (90), which reads it
+    def __init__(self, decay:float=0.999, # the average's weight per step (0.999: about the last 1,000 steps)
+                ): self.decay, self.avg, self.n, self._held, self._skipped = decay, None, 0, None, False
+
+    def _weights(self) -> dict:
+        "The model's floating-point tensors by name (views of its parameters and buffers)"
+        return {k: v for k, v in unwrap(self.learn.model).state_dict().items() if v.is_floating_point()}
+
+    def before_fit(self):
+        if self.avg is None: self.avg = {k: v.detach().float().clone() for k, v in self._weights().items()}
+    def after_cancel_step(self): self._skipped = True
+    def after_step(self):
+        if self._skipped: self._skipped = False; return
+        d = min(self.decay, (1 + self.n) / (10 + self.n))
+        with torch.no_grad():
+            w = self._weights()
+            torch._foreach_lerp_([self.avg[k] for k in w], [v.float() for v in w.values()], 1 - d)
+        self.n += 1
+
+    def before_validate(self):
+        "Put the average into the model for validation, holding the trained weights"
+        if self.avg is None or self._held is not None: return
+        with torch.no_grad():
+            w = self._weights()
+            self._held = {k: v.clone() for k, v in w.items()}
+            for k, v in w.items(): v.copy_(self.avg[k])
+    def _put_back(self):
+        if self._held is None: return
+        with torch.no_grad():
+            for k, v in self._weights().items(): v.copy_(self._held[k])
+        self._held = None
+    def after_validate(self): self._put_back()
+    def after_cancel_fit(self): self._put_back()   # stopped while validating: checkpoints must get the trained weights
+    def after_fit(self): self._put_back()
+
+    def weights(self) -> dict:
+        "The averaged weights as a full state dict of the model (integer buffers as the model has them)"
+        sd = unwrap(self.learn.model).state_dict()
+        return {k: self.avg[k].to(v.dtype) if k in self.avg else v for k, v in sd.items()}
+    def state(self) -> dict: return dict(decay=self.decay, updates=self.n)
+    def resume(self, ck:dict):
+        "Continue the average stored in checkpoint `ck` (one saved without an average starts it afresh)"
+        if ck.get('train_model') is None: return
+        dev = next(unwrap(self.learn.model).parameters()).device
+        self.avg = {k: v.detach().float().to(dev).clone() for k, v in ck['model'].items() if v.is_floating_point()}
+        self.n = int(((ck.get('extra') or {}).get('weight_average') or {}).get('updates', 0))
+
 # %% ../nbs/30_train.ipynb #2eefdb0f
 def _payload(cfg:TrainConfig, vocab:Vocab):
     "The `get_payload` of `SaveCheckpointCallback`: what a checkpoint of this run carries besides weights"
@@ -445,6 +498,7 @@ def build_learner(cfg:TrainConfig, # the run's config
     cbs = prec + [TrainState(), FiniteLoss()]
     if cfg.train.clip: cbs.append(GradientClip(cfg.train.clip))
     if cfg.train.grad_accum > 1: cbs.append(GradientAccumulation(cfg.train.bs * cfg.train.grad_accum))
+    if cfg.train.ema: cbs.append(WeightAverage(cfg.train.ema))
     learn = HmerLearner(dls, model, loss_func=loss, opt_func=partial(Adam, decouple_wd=True), lr=cfg.train.lr,
                         wd=cfg.train.wd, metrics=metrics, cbs=cbs)
     learn.vocab, learn.cfg = vocab, cfg
@@ -563,7 +617,8 @@ def _fit(cfg:TrainConfig, d, resume, extra_cbs, quiet:bool) -> HmerLearner:
 
 def _restore(learn:HmerLearner, ck:dict):
     "Load weights, optimizer state and run position from checkpoint `ck`"
-    load_model_weights(learn.model, ck)
+    load_model_weights(learn.model, ck, training=True)
+    if hasattr(learn, 'weight_average'): learn.weight_average.resume(ck)
     if exists(learn.dls.device): learn.model.to(learn.dls.device)   # the optimizer state follows the parameters' device
     learn.create_opt()
     restore_optimizer(learn.opt, ck)
