@@ -635,6 +635,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                                                                         'hmer_ink/models/decoders.py'),
                                           'hmer_ink.models.decoders.LSTMDecoder._logits': ( 'models.decoders.html#lstmdecoder._logits',
                                                                                             'hmer_ink/models/decoders.py'),
+                                          'hmer_ink.models.decoders.LSTMDecoder._lstm': ( 'models.decoders.html#lstmdecoder._lstm',
+                                                                                          'hmer_ink/models/decoders.py'),
                                           'hmer_ink.models.decoders.LSTMDecoder.forward': ( 'models.decoders.html#lstmdecoder.forward',
                                                                                             'hmer_ink/models/decoders.py'),
                                           'hmer_ink.models.decoders.LSTMDecoder.init_state': ( 'models.decoders.html#lstmdecoder.init_state',

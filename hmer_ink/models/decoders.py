@@ -5,7 +5,7 @@
 
 # %% ../../nbs/11_models.decoders.ipynb #50afb864
 from __future__ import annotations
-import math
+import math, warnings
 import torch, torch.nn as nn
 from einops import rearrange
 from ..core import exists
@@ -151,6 +151,15 @@ class LSTMDecoder(nn.Module):
         "LSTM (h, c), each (layers, b, hidden), in the input's `dtype` (autocast may have made them another)"
         return tuple(rearrange(state[k], 'b n h -> n b h').to(dtype).contiguous() for k in 'hc')
 
+    def _lstm(self, emb, state):
+        "The LSTM over `emb` (b, l, hidden) from `state`'s (h, c); on the CPU without oneDNN, whose LSTM fails on AMD CPUs"
+        hc = self._hc(state, emb.dtype)
+        if emb.device.type != 'cpu': return self.lstm(emb, hc)
+        # torch 2.13 on AMD EPYC: "could not create a primitive descriptor for the LSTM forward propagation primitive"
+        with warnings.catch_warnings(), torch.backends.mkldnn.flags(enabled=False):
+            warnings.filterwarnings('ignore', 'TF32 acceleration')  # flags() warns about Intel GPUs on every call
+            return self.lstm(emb, hc)
+
     def _cov_bias(self, cov):
         "Score bias (b, s) from accumulated attention `cov` (b, s)"
         f = rearrange(self.cov_conv(cov[:, None].to(self.cov_conv.weight.dtype)), 'b c s -> b s c')
@@ -169,7 +178,7 @@ class LSTMDecoder(nn.Module):
         "Teacher-forced logits (b, l, v) for `y_in` (b, l) over `mem` (b, s, d)"
         state = self.init_state(mem, mem_len)
         emb = self.drop(self.emb(y_in))  # (b, l, hidden)
-        o, _ = self.lstm(emb, self._hc(state, emb.dtype))  # (b, l, hidden)
+        o, _ = self._lstm(emb, state)  # (b, l, hidden)
         q = self.q(o)  # (b, l, hidden)
         if not self.coverage: return self._logits(o, self._attend(q, state)[0])
         ctx, cov = [], state['cov']
@@ -182,7 +191,7 @@ class LSTMDecoder(nn.Module):
     def step(self, tokens, state):
         "Logits (b, v) of the next token after `tokens` (b,), and the updated state"
         emb = self.drop(self.emb(tokens[:, None]))  # (b, 1, hidden)
-        o, (h, c) = self.lstm(emb, self._hc(state, emb.dtype))  # (b, 1, hidden)
+        o, (h, c) = self._lstm(emb, state)  # (b, 1, hidden)
         ctx, alpha = self._attend(self.q(o), state, state['cov'] if self.coverage else None)
         new = {**state, 'h': rearrange(h, 'n b h -> b n h'), 'c': rearrange(c, 'n b h -> b n h')}
         if self.coverage: new['cov'] = state['cov'] + alpha[:, 0]
