@@ -56,20 +56,21 @@ class InkDataset:
 # %% ../nbs/05_data.ipynb #d8a0a36d
 def collate(items,                     # `(features (t, f), token ids)` pairs, as `InkDataset` gives them
             pad_idx:int=Vocab.pad_idx, # fills the targets past each sample's end
-            bos_idx:int=Vocab.bos_idx, # starts every `y_in`
-            eos_idx:int=Vocab.eos_idx, # ends every `y_out`
+            bos_idx:int=Vocab.bos_idx, # starts every `y_in` (and ends the right-to-left `y_out`)
+            eos_idx:int=Vocab.eos_idx, # ends every `y_out` (and starts the right-to-left `y_in`)
+            r2l:bool=False,            # also each sample right to left: targets get `b` more rows
            ):
-    "Pad a list of `(features, ids)` into `(x (b,t,f), x_len (b,), y_in (b,l), y_out (b,l))`"
+    "Pad a list of `(features, ids)` into `(x (b,t,f), x_len (b,), y_in (b,l), y_out (b,l))`; `r2l`: (2b, l) targets"
     feats, ids = zip(*items)
     x_len = torch.tensor([len(f) for f in feats])
     x = torch.zeros(len(feats), int(x_len.max()), feats[0].shape[1])   # (b, t, f)
     for i, f in enumerate(feats): x[i, :len(f)] = torch.from_numpy(f)
+    rows = [([bos_idx, *s], [*s, eos_idx]) for s in ids]
+    if r2l: rows += [([eos_idx, *s[::-1]], [*s[::-1], bos_idx]) for s in ids]
     l = max(len(s) for s in ids) + 1
-    y_in = torch.full((len(ids), l), pad_idx, dtype=torch.long)        # (b, l)
-    y_out = torch.full((len(ids), l), pad_idx, dtype=torch.long)       # (b, l)
-    for i, s in enumerate(ids):
-        y_in[i, :len(s) + 1] = torch.tensor([bos_idx, *s])
-        y_out[i, :len(s) + 1] = torch.tensor([*s, eos_idx])
+    y_in = torch.full((len(rows), l), pad_idx, dtype=torch.long)       # (b, l), or (2b, l)
+    y_out = torch.full((len(rows), l), pad_idx, dtype=torch.long)      # (b, l), or (2b, l)
+    for i, (a, b) in enumerate(rows): y_in[i, :len(a)], y_out[i, :len(b)] = torch.tensor(a), torch.tensor(b)
     return x, x_len, y_in, y_out
 
 # %% ../nbs/05_data.ipynb #2fd72ef7
@@ -80,10 +81,13 @@ class BucketDL(DataLoader):
                  bs:int=32,              # batch size
                  shuffle:bool=False,     # False: longest first; True: batches of similar length in random order
                  pool:int=50,            # when shuffling: sort by length within pools of this many batches
+                 r2l:bool=False,         # batches also hold the targets right to left (`collate`)
                  **kwargs,               # passed on to fastai's `DataLoader`
                 ):
-        self.lengths, self.pool, self.skip_batches = np.asarray(lengths), pool, 0
-        super().__init__(dataset, bs=bs, shuffle=shuffle, create_batch=collate, **kwargs)
+        self.lengths, self.pool, self.r2l, self.skip_batches = np.asarray(lengths), pool, r2l, 0
+        super().__init__(dataset, bs=bs, shuffle=shuffle, **kwargs)
+
+    def create_batch(self, items): return collate(items, r2l=self.r2l)
 
     def get_idxs(self):
         idxs, skip = self._order(), self.skip_batches * self.bs
@@ -102,9 +106,10 @@ class BucketDL(DataLoader):
         return np.concatenate(full + partial).tolist() if batches else []   # partial batches last: chunking stays aligned
 
     def new(self, dataset=None, cls=None, **kwargs):
-        res = super().new(dataset, cls, **kwargs)
-        res.lengths, res.pool = self.lengths, self.pool
-        return res
+        "A copy with `kwargs` changed (fastai's `new`); a new `dataset` brings its own `lengths()`"
+        lengths = self.lengths if dataset is None else kwargs.pop('lengths', None)
+        if lengths is None: lengths = dataset.lengths()
+        return super().new(dataset, cls, **{**dict(lengths=lengths, pool=self.pool, r2l=self.r2l), **kwargs})
 
     def wif(self):
         "In each worker process (fastai calls this): give the dataset its own augmentation stream"
@@ -120,10 +125,11 @@ def make_dls(train_ds:InkDataset,    # training items: shuffled by length bucket
              device=None,            # where batches are moved (None: they stay on the CPU)
              pool:int=50,            # batches per length-sorted pool when shuffling (see `BucketDL`)
              seed:int|None=None,     # seed of the training batch order (None: not seeded)
+             r2l:bool=False,         # training batches also hold the targets right to left (validation never)
             ) -> DataLoaders:
     "fastai `DataLoaders` with length-bucketed training batches and length-sorted validation"
     kw = dict(num_workers=num_workers, device=device)
-    trn = BucketDL(train_ds, train_ds.lengths(), bs=bs, shuffle=True, drop_last=True, pool=pool, **kw)
+    trn = BucketDL(train_ds, train_ds.lengths(), bs=bs, shuffle=True, drop_last=True, pool=pool, r2l=r2l, **kw)
     val = BucketDL(valid_ds, valid_ds.lengths(), bs=default(valid_bs, bs * 2), shuffle=False, **kw)
     if exists(seed): trn.rng = random.Random(seed)
     return DataLoaders(trn, val, device=device)

@@ -15,8 +15,8 @@ from .core import exists, default
 # %% auto #0
 __all__ = ['NEG_INF', 'evaluating', 'ban', 'greedy_decode', 'BeamStep', 'beam_step', 'Finished', 'pick_beams', 'forced_tokens',
            'force', 'decoder_beam_search', 'beam_search', 'step_log_probs', 'token_attention', 'ctc_greedy_decode',
-           'ctc_prefix_search', 'ctc_beam_search', 'ctc_log_likelihood', 'rescore', 'CTCPrefixScorer', 'search',
-           'decode']
+           'ctc_prefix_search', 'ctc_beam_search', 'ctc_log_likelihood', 'rescore', 'r2l_log_likelihood', 'rescore_r2l',
+           'CTCPrefixScorer', 'search', 'decode']
 
 # %% ../nbs/13_decoding.ipynb #7e21873f
 NEG_INF = float('-inf')
@@ -352,6 +352,40 @@ def rescore(hyps:list[list[tuple[list[int], float]]], # per sample, attention (i
         out[i].append((ids, ((1 - ctc_weight) * s * n + (ctc_weight * c if ctc_weight else 0.)) / n))
     return [sorted(h, key=lambda h: -h[1]) for h in out]
 
+# %% ../nbs/13_decoding.ipynb #r2l0code1
+def r2l_log_likelihood(dec,                  # a decoder trained in both directions (`ModelConfig.r2l`)
+                       mem:torch.Tensor,     # (b, s, d) encoder output
+                       mem_len:torch.Tensor, # (b,) valid encoder steps
+                       ids:list[list[int]],  # n hypotheses (no bos/eos)
+                       sample:torch.Tensor,  # (n,) the sample each hypothesis belongs to
+                       pad_idx:int=0,        # banned
+                       bos_idx:int=1,        # ends a right-to-left reading
+                       eos_idx:int=2,        # starts it (and is banned)
+                      ) -> torch.Tensor:     # (n,)
+    "Right-to-left log-probabilities log p(reversed ids[i], then bos | sample[i])"
+    if not ids: return mem.new_zeros(0, dtype=torch.float32)
+    rev = [h[::-1] for h in ids]
+    logps = step_log_probs(dec, mem.index_select(0, sample), mem_len.index_select(0, sample), rev, pad_idx, eos_idx)
+    return torch.stack([lp[torch.arange(len(r) + 1), torch.tensor([*r, bos_idx])].sum() for lp, r in zip(logps, rev)])
+
+def rescore_r2l(hyps:list[list[tuple[list[int], float]]], # per sample, attention (ids, score) from `beam_search`
+                dec,                  # the decoder, trained in both directions
+                mem:torch.Tensor,     # (b, s, d) encoder output
+                mem_len:torch.Tensor, # (b,) valid encoder steps
+                r2l_weight:float=0.5, # ρ, the right-to-left share of the attention score
+                len_alpha:float=1.,   # the `len_alpha` the scores were normalized with
+               ) -> list[list[tuple[list[int], float]]]:
+    "Hypotheses re-ranked by `(1 - ρ) · left-to-right + ρ · right-to-left` log-probabilities, normalized by length"
+    flat = [(i, ids, s) for i, hs in enumerate(hyps) for ids, s in hs]
+    out = [[] for _ in hyps]
+    if not flat: return out
+    sample = torch.tensor([i for i, _, _ in flat], device=mem.device)  # (n,)
+    r2l = r2l_log_likelihood(dec, mem, mem_len, [ids for _, ids, _ in flat], sample).tolist()
+    for (i, ids, s), r in zip(flat, r2l):
+        n = (len(ids) + 1) ** len_alpha
+        out[i].append((ids, ((1 - r2l_weight) * s * n + r2l_weight * r) / n))
+    return [sorted(h, key=lambda h: -h[1]) for h in out]
+
 # %% ../nbs/13_decoding.ipynb #92639584
 class CTCPrefixScorer:
     "Batched CTC prefix scores for attention beams (joint decoding, as ESPnet's), vectorized over encoder steps"
@@ -417,15 +451,19 @@ class CTCPrefixScorer:
                     psi=p['psi'][src, slot])
 
 # %% ../nbs/13_decoding.ipynb #c6ad7a4c
-def _plan(model:nn.Module, ctc:bool, beam:int, n_best:int, ctc_weight:float|None, prefix) -> tuple[bool, float]:
-    "Whether the CTC head decodes, and the CTC weight of rescored beams; a `ValueError` for settings `model` cannot do"
+def _plan(model:nn.Module, ctc:bool, beam:int, n_best:int, ctc_weight:float|None, prefix,
+          r2l_weight:float|None=None) -> tuple[bool, float, float]:
+    "Whether the CTC head decodes, and the CTC and right-to-left weights of rescored beams; a `ValueError` for settings `model` cannot do"
     if not 1 <= n_best <= beam: raise ValueError(f"need 1 <= n_best <= beam, got n_best={n_best}, beam={beam}")
     use_ctc, has_ctc = ctc or not exists(model.decoder), exists(model.ctc_head)
     if use_ctc and not has_ctc: raise ValueError("ctc=True needs a model with a CTC head")
     w = default(ctc_weight, 0.3 if has_ctc else 0.) if beam > 1 else 0.  # rescoring re-ranks beams
     if w and not has_ctc: raise ValueError("ctc_weight > 0 needs a model with a CTC head")
     if use_ctc and exists(prefix): raise ValueError("a forced prefix needs the attention decoder: CTC decoding takes none")
-    return use_ctc, w
+    has_r2l = bool(getattr(model.cfg, 'r2l', False))
+    r = default(r2l_weight, 0.5 if has_r2l else 0.) if beam > 1 and not use_ctc else 0.
+    if r and not has_r2l: raise ValueError("r2l_weight > 0 needs a decoder trained in both directions (ModelConfig.r2l)")
+    return use_ctc, w, r
 
 def search(model:nn.Module,        # an `HMERModel` (in eval mode, as `evaluating` sets it)
            mem:torch.Tensor,       # (b, s, d) its encoder output
@@ -438,9 +476,10 @@ def search(model:nn.Module,        # an `HMERModel` (in eval mode, as `evaluatin
            ctc_weight:float|None=None, # CTC share when rescoring a hybrid model's beams; None: 0.3 if it has a CTC head
            joint:bool=False,       # hybrid beams: CTC prefix scores at every step instead of rescoring the finished beams
            prefix:list[list[int]]|None=None, # per sample, tokens every hypothesis starts with (attention decoding only)
+           r2l_weight:float|None=None, # right-to-left share when rescoring beams; None: 0.5 if the decoder reads both ways
           ) -> list[list[tuple[list[int], float]]]:
     "Per sample, the `n_best` (ids, score) read from the encoder memory by the decoding that suits `model`, best first"
-    use_ctc, w = _plan(model, ctc, beam, n_best, ctc_weight, prefix)
+    use_ctc, w, r = _plan(model, ctc, beam, n_best, ctc_weight, prefix, r2l_weight)
     ctc_logits = model.ctc_head(mem) if use_ctc or w else None  # (b, s, v)
     if use_ctc and beam == 1:
         ids = ctc_greedy_decode(ctc_logits, mem_len)
@@ -449,8 +488,9 @@ def search(model:nn.Module,        # an `HMERModel` (in eval mode, as `evaluatin
     elif use_ctc: hyps = ctc_beam_search(ctc_logits, mem_len, beam, n_best)
     else:
         sc = CTCPrefixScorer(ctc_logits, mem_len, w) if w and joint else None
-        hyps = decoder_beam_search(model.decoder, mem, mem_len, beam, n_best if sc or not w else beam, max_len,
+        hyps = decoder_beam_search(model.decoder, mem, mem_len, beam, beam if r or (w and not sc) else n_best, max_len,
                                    len_alpha, scorer=sc, prefix=prefix)
+        if r: hyps = rescore_r2l(hyps, model.decoder, mem, mem_len, r, len_alpha)
         if w and not sc: hyps = rescore(hyps, ctc_logits, mem_len, w, len_alpha)
     return [h[:n_best] for h in hyps]
 
@@ -466,11 +506,13 @@ def decode(model:nn.Module,        # an `HMERModel`
            scores:bool|None=None,  # return (ids, score) pairs; None: when `n_best > 1`
            joint:bool=False,       # hybrid beams: CTC prefix scores at every step instead of rescoring the finished beams
            prefix:list[list[int]]|None=None, # per sample, tokens every hypothesis starts with (attention decoding only)
+           r2l_weight:float|None=None, # right-to-left share when rescoring beams; None: 0.5 if the decoder reads both ways
           ) -> list[list[int]] | list[list[tuple[list[int], float]]]:
     "Token ids per sample (no bos/eos/pad), or its `n_best` (ids, score), by the decoding that suits `model`"
-    use_ctc, _ = _plan(model, ctc, beam, n_best, ctc_weight, prefix)
+    use_ctc, _, _ = _plan(model, ctc, beam, n_best, ctc_weight, prefix, r2l_weight)
     scores = default(scores, n_best > 1)
     if beam == 1 and not use_ctc and not scores and prefix is None: return greedy_decode(model, x, x_len, max_len)
     with evaluating(model):
-        hyps = search(model, *model.encode(x, x_len), max_len, ctc, beam, n_best, len_alpha, ctc_weight, joint, prefix)
+        hyps = search(model, *model.encode(x, x_len), max_len, ctc, beam, n_best, len_alpha, ctc_weight, joint, prefix,
+                      r2l_weight)
     return hyps if scores else [h[0][0] if h else [] for h in hyps]

@@ -185,6 +185,7 @@ def _contract(rec:Recognizer, specs:dict, opset:int) -> dict:
                       'resample_ink(resample_spacing, max_points), featurize -> (time, n_features) float32'),
         decoding=dict(beam=_default(hypotheses, 'beam'), len_alpha=_default(decoding.decoder_beam_search, 'len_alpha'),
                       ctc_weight=_default(decoding.rescore, 'ctc_weight') if m.cfg.ctc else 0., max_len=max_tokens(m),
+                      r2l_weight=_default(decoding.rescore_r2l, 'r2l_weight') if m.cfg.r2l else 0.,
                       decoder_max_len=getattr(m.decoder, 'max_len', None), banned=[v.pad_idx, v.bos_idx]),
         axes=AXES, files={k: dict(path=f'{k}.onnx', inputs=s['inputs'], outputs=s['outputs']) for k, s in specs.items()},
         state={k: step[k] for k in ('keys', 'carried', 'memory')} if step else None)

@@ -516,9 +516,11 @@ def init_path(init:str, # a checkpoint's path, or `bundled` for the package's de
     return asset_path(DEFAULT_MODEL) if init == 'bundled' else Path(init).expanduser()
 
 def _with_architecture(cfg:TrainConfig, ck:dict) -> TrainConfig:
-    "`cfg` with the model shape and feature settings of checkpoint `ck`: its weights fit only those"
+    "`cfg` with the model shape and feature settings of checkpoint `ck` (its weights fit only those); `model.r2l` may turn on"
     c = ck.get('config') or {}
-    return dataclasses.replace(cfg, model=from_dict(ModelConfig, c.get('model') or {}),
+    model = from_dict(ModelConfig, c.get('model') or {})
+    model = dataclasses.replace(model, r2l=model.r2l or cfg.model.r2l)   # any weights can learn to read both ways
+    return dataclasses.replace(cfg, model=model,
                                features=from_dict(FeatureConfig, ck.get('features') or c.get('features') or {}))
 
 def _report_unknown(ds:InkDataset,  # the training items
@@ -596,7 +598,7 @@ def _fit(cfg:TrainConfig, d, resume, extra_cbs, quiet:bool) -> HmerLearner:
     train_ds, valid_ds, vocab = rank0_first(build_datasets, cfg, vocab)   # rank 0 packs the caches first
     cfg = _fit_batch(cfg, len(train_ds), d.world_size)
     dls = make_dls(train_ds, valid_ds, bs=cfg.train.bs * d.world_size,   # global batches: `distributed` shards them
-                   num_workers=cfg.train.num_workers, device=device, seed=cfg.train.seed)
+                   num_workers=cfg.train.num_workers, device=device, seed=cfg.train.seed, r2l=cfg.model.r2l)
     learn = build_learner(cfg, dls, vocab, device)
     if init: load_model_weights(learn.model, init); _report_unknown(train_ds, vocab, cfg.train.init)
     run_dir = cfg.run_dir

@@ -39,12 +39,14 @@ class ModelConfig:
     coverage: bool = True             # LSTM decoder: coverage term in the attention
     max_len: int = 256                # longest decoder input (bos + tokens) the transformer decoder's positions cover
     tie_embeddings: bool = True       # share the decoder's token embedding with its output head
+    r2l: bool = False                 # the decoder also reads right to left (trained both ways; its beams rescored both ways)
 
     def __post_init__(self):
         if self.decoder in ('none', 'None', ''): self.decoder = None
         if self.encoder not in ENCODERS: raise ValueError(f"encoder must be one of {ENCODERS}, got {self.encoder!r}")
         if self.decoder not in DECODERS: raise ValueError(f"decoder must be one of {DECODERS}, got {self.decoder!r}")
         if self.decoder is None and not self.ctc: raise ValueError("a model needs a decoder or ctc=True (or both)")
+        if self.decoder is None and self.r2l: raise ValueError("r2l=True reads right to left with the decoder: a model without one cannot")
         if self.d_model % self.n_heads: raise ValueError(f"d_model={self.d_model} is not divisible by n_heads={self.n_heads}")
         n_halvings(self.subsample)
 
@@ -120,9 +122,13 @@ class HMERModel(nn.Module):
         return self.encoder(x, x_len)
 
     def forward(self, x, x_len, y_in=None) -> ModelOutput:
-        "Decoder logits (b, l, v) for `y_in` and CTC logits (b, s, v), whichever the model has"
+        "Decoder logits (n·b, l, v) for `y_in` (n·b, l: n blocks of b rows) and CTC logits (b, s, v), as the model has them"
         mem, mem_len = self.encoder(x, x_len)
-        logits = self.decoder(mem, mem_len, y_in) if exists(self.decoder) and exists(y_in) else None
+        logits = None
+        if exists(self.decoder) and exists(y_in):
+            n, rest = divmod(len(y_in), len(x))
+            if rest or not n: raise ValueError(f'y_in has {len(y_in)} rows: not a whole multiple of the {len(x)} samples')
+            logits = self.decoder(mem.repeat(n, 1, 1), mem_len.repeat(n), y_in) if n > 1 else self.decoder(mem, mem_len, y_in)
         return ModelOutput(logits, self.ctc_head(mem) if exists(self.ctc_head) else None, mem_len)
 
     @property
@@ -189,12 +195,16 @@ class HMERLoss:
             loss = self.ctc(out.ctc_logits, out.mem_len, y_out)
             self.last = {'ctc': loss.detach()}
             return loss
-        loss = ce = self.ce(out.logits, y_out)
+        b = len(out.mem_len) if exists(out.mem_len) else len(y_out)
+        loss = ce = self.ce(out.logits[:b], y_out[:b])
         self.last = {'ce': ce.detach()}
+        if len(y_out) > b:  # the right-to-left rows (bidirectional training)
+            r2l = self.ce(out.logits[b:], y_out[b:])
+            loss, self.last['ce_r2l'] = (ce + r2l) / 2, r2l.detach()
         if self.ctc_weight > 0:
             if not exists(out.ctc_logits): raise ValueError("ctc_weight > 0 needs a model with a CTC head (ModelConfig.ctc)")
-            ctc = self.ctc(out.ctc_logits, out.mem_len, y_out)
-            loss, self.last['ctc'] = ce + self.ctc_weight * ctc, ctc.detach()
+            ctc = self.ctc(out.ctc_logits, out.mem_len, y_out[:b])
+            loss, self.last['ctc'] = loss + self.ctc_weight * ctc, ctc.detach()
         return loss
 
 # %% ../../nbs/12_models.model.ipynb #6e569d9f
