@@ -205,6 +205,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                    'hmer_ink.decoding.force': ('decoding.html#force', 'hmer_ink/decoding.py'),
                                    'hmer_ink.decoding.forced_tokens': ('decoding.html#forced_tokens', 'hmer_ink/decoding.py'),
                                    'hmer_ink.decoding.greedy_decode': ('decoding.html#greedy_decode', 'hmer_ink/decoding.py'),
+                                   'hmer_ink.decoding.mix_scores': ('decoding.html#mix_scores', 'hmer_ink/decoding.py'),
                                    'hmer_ink.decoding.pick_beams': ('decoding.html#pick_beams', 'hmer_ink/decoding.py'),
                                    'hmer_ink.decoding.r2l_log_likelihood': ('decoding.html#r2l_log_likelihood', 'hmer_ink/decoding.py'),
                                    'hmer_ink.decoding.rescore': ('decoding.html#rescore', 'hmer_ink/decoding.py'),

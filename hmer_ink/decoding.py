@@ -13,10 +13,10 @@ import torch, torch.nn as nn, torch.nn.functional as F
 from .core import exists, default
 
 # %% auto #0
-__all__ = ['NEG_INF', 'evaluating', 'ban', 'greedy_decode', 'BeamStep', 'beam_step', 'Finished', 'pick_beams', 'forced_tokens',
-           'force', 'decoder_beam_search', 'beam_search', 'step_log_probs', 'token_attention', 'ctc_greedy_decode',
-           'ctc_prefix_search', 'ctc_beam_search', 'ctc_log_likelihood', 'rescore', 'r2l_log_likelihood', 'rescore_r2l',
-           'CTCPrefixScorer', 'search', 'decode']
+__all__ = ['NEG_INF', 'CTC_WEIGHT', 'R2L_WEIGHT', 'evaluating', 'ban', 'greedy_decode', 'BeamStep', 'beam_step', 'Finished',
+           'pick_beams', 'forced_tokens', 'force', 'decoder_beam_search', 'beam_search', 'step_log_probs',
+           'token_attention', 'ctc_greedy_decode', 'ctc_prefix_search', 'ctc_beam_search', 'ctc_log_likelihood',
+           'mix_scores', 'rescore', 'r2l_log_likelihood', 'rescore_r2l', 'CTCPrefixScorer', 'search', 'decode']
 
 # %% ../nbs/13_decoding.ipynb #7e21873f
 NEG_INF = float('-inf')
@@ -334,23 +334,35 @@ def ctc_log_likelihood(ctc_logits:torch.Tensor, # (b, s, v)
     lens = torch.tensor([len(h) for h in ids], dtype=torch.long, device=ctc_logits.device)  # (n,)
     return -F.ctc_loss(log_probs, targets, mem_len[sample], lens, blank=blank_idx, reduction='none')
 
+CTC_WEIGHT, R2L_WEIGHT = 0.3, 0.5  # the shares rescoring gives the CTC head and the right-to-left reading, unless told
+
+def mix_scores(hyps:list[list[tuple[list[int], float]]], # per sample, (ids, length-normalized log-probability)
+               other,                # (ids: n lists, sample: (n,) tensor) -> (n,) another log-probability of each
+               weight:float,         # w, the share of `other`
+               len_alpha:float=1.,   # the `len_alpha` the scores were normalized with
+               device=None,          # where `sample` is made
+              ) -> list[list[tuple[list[int], float]]]:
+    "Hypotheses re-ranked by `(1 - w) · their log-probability + w · other`, normalized by length; best first"
+    flat = [(i, ids, s) for i, hs in enumerate(hyps) for ids, s in hs]
+    out = [[] for _ in hyps]
+    if not flat: return out
+    sample = torch.tensor([i for i, _, _ in flat], device=device)  # (n,)
+    scores = other([ids for _, ids, _ in flat], sample).tolist()
+    for (i, ids, s), c in zip(flat, scores):
+        n = (len(ids) + 1) ** len_alpha
+        out[i].append((ids, ((1 - weight) * s * n + (weight * c if weight else 0.)) / n))  # w = 0: an -inf stays out
+    return [sorted(h, key=lambda h: -h[1]) for h in out]
+
 def rescore(hyps:list[list[tuple[list[int], float]]], # per sample, attention (ids, score) from `beam_search`
             ctc_logits:torch.Tensor,  # (b, s, v)
             mem_len:torch.Tensor,     # (b,) valid encoder steps
-            ctc_weight:float=0.3,     # λ, the CTC share of the score
+            ctc_weight:float=CTC_WEIGHT, # λ, the CTC share of the score
             len_alpha:float=1.,       # the `len_alpha` the scores were normalized with
             blank_idx:int=0,          # the CTC blank
            ) -> list[list[tuple[list[int], float]]]:
     "Hypotheses re-ranked by `(1 - λ) · attention + λ · CTC` log-probabilities, normalized by length; best first"
-    flat = [(i, ids, s) for i, hs in enumerate(hyps) for ids, s in hs]
-    out = [[] for _ in hyps]
-    if not flat: return out
-    sample = torch.tensor([i for i, _, _ in flat], device=ctc_logits.device)  # (n,)
-    ctc = ctc_log_likelihood(ctc_logits, mem_len, [ids for _, ids, _ in flat], sample, blank_idx).tolist()
-    for (i, ids, s), c in zip(flat, ctc):
-        n = (len(ids) + 1) ** len_alpha
-        out[i].append((ids, ((1 - ctc_weight) * s * n + (ctc_weight * c if ctc_weight else 0.)) / n))
-    return [sorted(h, key=lambda h: -h[1]) for h in out]
+    ctc = lambda ids, sample: ctc_log_likelihood(ctc_logits, mem_len, ids, sample, blank_idx)
+    return mix_scores(hyps, ctc, ctc_weight, len_alpha, ctc_logits.device)
 
 # %% ../nbs/13_decoding.ipynb #r2l0code1
 def r2l_log_likelihood(dec,                  # a decoder trained in both directions (`ModelConfig.r2l`)
@@ -372,26 +384,19 @@ def rescore_r2l(hyps:list[list[tuple[list[int], float]]], # per sample, attentio
                 dec,                  # the decoder, trained in both directions
                 mem:torch.Tensor,     # (b, s, d) encoder output
                 mem_len:torch.Tensor, # (b,) valid encoder steps
-                r2l_weight:float=0.5, # ρ, the right-to-left share of the attention score
+                r2l_weight:float=R2L_WEIGHT, # ρ, the right-to-left share of the attention score
                 len_alpha:float=1.,   # the `len_alpha` the scores were normalized with
                ) -> list[list[tuple[list[int], float]]]:
     "Hypotheses re-ranked by `(1 - ρ) · left-to-right + ρ · right-to-left` log-probabilities, normalized by length"
-    flat = [(i, ids, s) for i, hs in enumerate(hyps) for ids, s in hs]
-    out = [[] for _ in hyps]
-    if not flat: return out
-    sample = torch.tensor([i for i, _, _ in flat], device=mem.device)  # (n,)
-    r2l = r2l_log_likelihood(dec, mem, mem_len, [ids for _, ids, _ in flat], sample).tolist()
-    for (i, ids, s), r in zip(flat, r2l):
-        n = (len(ids) + 1) ** len_alpha
-        out[i].append((ids, ((1 - r2l_weight) * s * n + r2l_weight * r) / n))
-    return [sorted(h, key=lambda h: -h[1]) for h in out]
+    r2l = lambda ids, sample: r2l_log_likelihood(dec, mem, mem_len, ids, sample)
+    return mix_scores(hyps, r2l, r2l_weight, len_alpha, mem.device)
 
 # %% ../nbs/13_decoding.ipynb #92639584
 class CTCPrefixScorer:
     "Batched CTC prefix scores for attention beams (joint decoding, as ESPnet's), vectorized over encoder steps"
     def __init__(self, ctc_logits:torch.Tensor, # (b, s, v) of the samples being decoded
                  mem_len:torch.Tensor,          # (b,) valid encoder steps
-                 weight:float=0.3,              # λ: step scores are (1 - λ) · attention + λ · CTC prefix gain
+                 weight:float=CTC_WEIGHT,       # λ: step scores are (1 - λ) · attention + λ · CTC prefix gain
                  n_cand:int=8,                  # tokens per beam scored by CTC: the attention's best (others pruned)
                  blank_idx:int=0,               # the CTC blank
                  eos_idx:int=2,                 # scored by the labelling's full CTC probability
@@ -457,12 +462,11 @@ def _plan(model:nn.Module, ctc:bool, beam:int, n_best:int, ctc_weight:float|None
     if not 1 <= n_best <= beam: raise ValueError(f"need 1 <= n_best <= beam, got n_best={n_best}, beam={beam}")
     use_ctc, has_ctc = ctc or not exists(model.decoder), exists(model.ctc_head)
     if use_ctc and not has_ctc: raise ValueError("ctc=True needs a model with a CTC head")
-    w = default(ctc_weight, 0.3 if has_ctc else 0.) if beam > 1 else 0.  # rescoring re-ranks beams
+    w = default(ctc_weight, CTC_WEIGHT if has_ctc else 0.) if beam > 1 else 0.  # rescoring re-ranks beams
     if w and not has_ctc: raise ValueError("ctc_weight > 0 needs a model with a CTC head")
     if use_ctc and exists(prefix): raise ValueError("a forced prefix needs the attention decoder: CTC decoding takes none")
-    has_r2l = bool(getattr(model.cfg, 'r2l', False))
-    r = default(r2l_weight, 0.5 if has_r2l else 0.) if beam > 1 and not use_ctc else 0.
-    if r and not has_r2l: raise ValueError("r2l_weight > 0 needs a decoder trained in both directions (ModelConfig.r2l)")
+    r = default(r2l_weight, R2L_WEIGHT if model.cfg.r2l else 0.) if beam > 1 and not use_ctc else 0.
+    if r and not model.cfg.r2l: raise ValueError("r2l_weight > 0 needs a decoder trained in both directions (ModelConfig.r2l)")
     return use_ctc, w, r
 
 def search(model:nn.Module,        # an `HMERModel` (in eval mode, as `evaluating` sets it)
