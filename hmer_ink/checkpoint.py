@@ -10,7 +10,9 @@ from pathlib import Path
 import numpy as np, torch
 from fastcore.foundation import L
 from fastcore.basics import patch
-from fastai.callback.core import Callback, CancelFitException
+from .core import quiet_imports
+with quiet_imports():  # no notices from fastai's own imports
+    from fastai.callback.core import Callback, CancelFitException
 from .core import BadInputError, atomic_write, exists, default
 
 # %% auto #0

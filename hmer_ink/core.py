@@ -4,15 +4,15 @@
 
 # %% ../nbs/00_core.ipynb #89fab57f
 from __future__ import annotations
-import os, sys, tempfile, contextlib
+import os, sys, tempfile, contextlib, warnings
 from pathlib import Path
 try: import fcntl
 except ImportError: fcntl = None   # Windows: locks are no-ops
 
 # %% auto #0
-__all__ = ['MPS_FALLBACK', 'exists', 'default', 'HmerError', 'BadInputError', 'atomic_write', 'lock_file', 'mps_fallback_on',
-           'request_mps_fallback', 'mps_notice', 'pick_device', 'package_dir', 'project_root', 'shared_data',
-           'asset_path']
+__all__ = ['MPS_FALLBACK', 'exists', 'default', 'quiet_imports', 'HmerError', 'BadInputError', 'atomic_write', 'lock_file',
+           'mps_fallback_on', 'request_mps_fallback', 'mps_notice', 'pick_device', 'package_dir', 'project_root',
+           'shared_data', 'asset_path']
 
 # %% ../nbs/00_core.ipynb #860c3f8e
 def exists(v, # any value
@@ -25,6 +25,15 @@ def default(v, # the value, used unless it is None
            ):
     "`v` unless it is None, else `d`"
     return v if exists(v) else d
+
+# %% ../nbs/00_core.ipynb #77a7f510
+@contextlib.contextmanager
+def quiet_imports():
+    "Import third-party modules inside this block without their import-time deprecation notices"
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', DeprecationWarning)
+        warnings.simplefilter('ignore', FutureWarning)
+        yield
 
 # %% ../nbs/00_core.ipynb #21ad99e3
 class HmerError(Exception):

@@ -19,7 +19,7 @@ from .data import collate
 from .decoding import decode, evaluating
 from .predict import Recognizer, truth_of
 from .checkpoint import CheckpointError
-from .logging import TrainMeter, read_csv, metric_names, best_of, lower_is_better
+from .logging import TrainMeter, read_csv, metric_names, best_of, lower_is_better, read_status, _latest
 from .widgets import figure_png
 
 # %% auto #0
@@ -103,7 +103,8 @@ def header_html(title:str,    # the run's name
     "One line: the run, its status, the epoch and step reached, time per epoch and time left"
     n_epoch, done = status.get('n_epoch'), len(epochs)
     step = max([r.get('step') or 0 for r in (epochs[-1:] + batches[-1:])] or [0])
-    parts = [f"<b>{html.escape(title)}</b>", html.escape(str(status.get('status', 'waiting'))),
+    state = html.escape(str(status.get('status', 'waiting')))
+    parts = [f"<b>{html.escape(title)}</b>", f'<span title="{html.escape(status["why"])}">{state}</span>' if 'why' in status else state,
              f'{done} epoch{"s" * (done != 1)} done' + (f' of {n_epoch}' if n_epoch else ''), f'step {step:,}']
     secs = [r['seconds'] for r in epochs[-3:] if isinstance(r.get('seconds'), (int, float))]
     if secs: parts.append(f'{sum(secs) / len(secs):.1f} s per epoch')
@@ -212,10 +213,6 @@ def callback(self:TrainingMonitor, every:int=10, n_samples:int=3) -> MonitorCall
 def _stamp(paths) -> tuple:
     return tuple((p.stat().st_mtime_ns, p.stat().st_size) if p.exists() else None for p in paths)
 
-def _latest(rows:list, key:str) -> list:
-    "One row per `key` (the last written), sorted by it"
-    return sorted({r[key]: r for r in rows if exists(r.get(key))}.values(), key=lambda r: r[key])
-
 def run_valid_inks(run_dir, # a run folder (holding config.yaml)
                    n:int=3, # how many inks
                   ) -> list[Ink]:
@@ -239,14 +236,13 @@ def from_run(cls:TrainingMonitor, run_dir, # a run folder (holding metrics.csv)
 
 @patch
 def refresh(self:TrainingMonitor) -> bool:
-    "Read the run folder again if its files changed; whether they did"
+    "Read the run folder again if its files or its status changed (a run killed changes no file); whether they did"
     d = self.run_dir
     stamp = _stamp([d/'metrics.csv', d/'batches.csv', d/'training_metrics'/'status.json', d/'last.pt'])
-    if stamp == self._stamp: return False
-    self._stamp = stamp
+    status = read_status(d) or {'status': 'waiting for the first epoch'}
+    if (stamp, status) == (self._stamp, self.status): return False
+    self._stamp, self.status = stamp, status
     self.epochs, self.batches = _latest(read_csv(d/'metrics.csv'), 'epoch'), _latest(read_csv(d/'batches.csv'), 'step')
-    try: self.status = json.loads((d/'training_metrics'/'status.json').read_text())
-    except (OSError, ValueError): self.status = {'status': 'waiting for the first epoch'}
     self._read_samples()
     self.render()
     return True

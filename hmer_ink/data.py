@@ -7,8 +7,10 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 import numpy as np, torch
-from fastai.data.load import DataLoader
-from fastai.data.core import DataLoaders
+from .core import quiet_imports
+with quiet_imports():  # no notices from fastai's own imports
+    from fastai.data.load import DataLoader
+    from fastai.data.core import DataLoaders
 from .core import *
 from .latex import tokenize, Vocab
 from .features import FeatureConfig, AugmentConfig, augment, resample_ink, featurize

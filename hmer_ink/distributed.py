@@ -12,10 +12,12 @@ import numpy as np, torch
 import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel, DataParallel
 from fastcore.basics import chunked
-from fastai.callback.core import Callback, CancelFitException
-from fastai.callback.progress import ProgressCallback
-from fastai.torch_core import rank_distrib
-from fastai.distributed import DistributedDL   # also gives `Learner.distrib_ctx` (needs `accelerate`)
+from .core import quiet_imports
+with quiet_imports():  # no notices from fastai's own imports
+    from fastai.callback.core import Callback, CancelFitException
+    from fastai.callback.progress import ProgressCallback
+    from fastai.torch_core import rank_distrib
+    from fastai.distributed import DistributedDL   # also gives `Learner.distrib_ctx` (needs `accelerate`)
 from .core import *
 from .checkpoint import SaveCheckpointCallback
 from .logging import RunLogger, WandbLogger, TensorBoardLogger, PlainProgress

@@ -13,17 +13,20 @@ from fastcore.basics import patch
 from fastcore.script import call_parse
 from fastprogress.core import IN_NOTEBOOK
 from fastprogress.fastprogress import progress_bar
-from fastai.callback.core import Callback
-from fastai.learner import noop   # fastai's own noop (not fastcore's): what `no_logging` sets
-from fastai.torch_core import find_bs
-from .core import BadInputError, atomic_write, exists, default
+from .core import quiet_imports
+with quiet_imports():  # no notices from fastai's own imports
+    from fastai.callback.core import Callback
+    from fastai.learner import noop   # fastai's own noop (not fastcore's): what `no_logging` sets
+    from fastai.torch_core import find_bs
+from .core import BadInputError, atomic_write, exists, default, lock_file
 
 # %% auto #0
 __all__ = ['FIXED', 'FIG_SIZE', 'read_csv', 'append_csv', 'recorded_metrics', 'TrainMeter', 'lower_is_better', 'metric_names',
-           'best_of', 'plot_loss', 'plot_lr', 'plot_metric', 'plot_speed', 'write_summary', 'plot_run', 'RunLogger',
-           'watch_run', 'has_wandb', 'WandbLogger', 'find_wandb_runs', 'read_wandb', 'wandb_tables', 'wandb_to_run',
-           'plot_compare', 'write_compare', 'compare_runs', 'plot_wandb', 'has_tensorboard', 'TensorBoardLogger',
-           'use_plain_progress', 'PlainProgress', 'progress_callbacks', 'progress', 'main']
+           'best_of', 'plot_loss', 'plot_lr', 'plot_metric', 'plot_speed', 'training_alive', 'read_status',
+           'write_summary', 'plot_run', 'RunLogger', 'watch_run', 'has_wandb', 'WandbLogger', 'find_wandb_runs',
+           'read_wandb', 'wandb_tables', 'wandb_to_run', 'plot_compare', 'write_compare', 'compare_runs', 'plot_wandb',
+           'has_tensorboard', 'TensorBoardLogger', 'use_plain_progress', 'PlainProgress', 'progress_callbacks',
+           'progress', 'main']
 
 # %% ../nbs/32_logging.ipynb #d136054a
 def _fmt(v) -> str:
@@ -222,6 +225,24 @@ def plot_speed(epochs:list,  # rows of `metrics.csv`
     if ax.lines: ax.legend(fontsize=8)
     return _save(fig, Path(path))
 
+# %% ../nbs/32_logging.ipynb #ecdbf88c
+def training_alive(run_dir, # a run folder
+                  ) -> bool|None:
+    "Whether a training holds `run_dir/.lock` now; None when there is no lock file (nothing can be told)"
+    lock = Path(run_dir)/'.lock'
+    try: import fcntl  # noqa: F401 (Windows has no flock, so no lock to ask)
+    except ImportError: return None
+    if not lock.exists(): return None
+    with open(lock, 'a') as f: return not lock_file(f, wait=False)   # a lock taken here goes with the file's closing
+
+def read_status(run_dir, # a run folder
+               ) -> dict:
+    "The run's `training_metrics/status.json`; `running` becomes `stopped` when no training holds the run's lock"
+    st = _read_json(Path(run_dir)/'training_metrics'/'status.json')
+    if st.get('status') == 'running' and training_alive(run_dir) is False:
+        st = {**st, 'status': 'stopped', 'why': 'the training process ended without finishing (killed, or it crashed)'}
+    return st
+
 # %% ../nbs/32_logging.ipynb #1afa7f48
 def _cell(v) -> str:
     if isinstance(v, float): return f'{v:.4g}'
@@ -250,7 +271,7 @@ def write_summary(run_dir,      # the run's folder
                  ) -> Path:
     "Write `training_metrics/latest_summary.md` of `run_dir`"
     run_dir = Path(run_dir); out = run_dir/'training_metrics'
-    status = _read_json(out/'status.json'); config = _read_json(out/'config.json')
+    status, config = read_status(run_dir), _read_json(out/'config.json')
     names = ['train_loss', 'valid_loss'] + metric_names(epochs)
     best = [dict(metric=f"{n} {'↓' if lower_is_better(n) else '↑'}", best=b[n], epoch=b['epoch'], step=b.get('step'))
             for n in names if (b := best_of(epochs, n))]
@@ -518,7 +539,7 @@ def _run_rows(run_dir) -> dict:
     "name, epoch rows, batch rows and status of a run folder"
     d = Path(run_dir)
     return dict(name=d.name, epochs=_latest(read_csv(d/'metrics.csv'), 'epoch'), batches=_latest(read_csv(d/'batches.csv'), 'step'),
-                status=_read_json(d/'training_metrics'/'status.json').get('status', ''))
+                status=read_status(d).get('status', ''))
 
 _COMPARED = [('train loss', [('batches', 'loss'), ('epochs', 'train_loss')]), ('valid_loss', [('epochs', 'valid_loss')]),
              ('lr', [('batches', 'lr'), ('epochs', 'lr')]), ('samples/s', [('batches', 'samples_per_s'), ('epochs', 'samples_per_s')])]

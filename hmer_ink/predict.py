@@ -26,8 +26,8 @@ from . import decoding
 # %% auto #0
 __all__ = ['DEFAULT_MODEL', 'UNWRITTEN', 'Prediction', 'truth_of', 'model_from_checkpoint', 'Recognizer', 'max_tokens',
            'hypotheses', 'token_table', 'token_strokes', 'check_counts', 'ink_from_strokes', 'as_ink', 'forced_prefix',
-           'without_strokes', 'MathMLError', 'to_mathml', 'render_prediction', 'png_names', 'expand_inputs',
-           'iter_predictions', 'summary', 'hmer_ink_predict']
+           'reading_ids', 'without_strokes', 'MathMLError', 'to_mathml', 'render_prediction', 'png_names',
+           'expand_inputs', 'iter_predictions', 'summary', 'hmer_ink_predict']
 
 # %% ../nbs/40_predict.ipynb #0ae034f3
 @dataclass
@@ -125,16 +125,25 @@ def hypotheses(model:HMERModel,    # decoded by its decoder when it has one, els
                n_best:int=1,       # hypotheses kept per sample
                prefix:list[list[int]]|None=None, # per sample, token ids every hypothesis starts with (decoder only)
                tokens:bool=False,  # also return the log-probabilities and cross-attention along each sample's best
+               given:list[list[int]]|None=None, # per sample, the one reading to score (teacher-forced) instead of searching
               ) -> list[list[tuple[list[int], float]]] | tuple[list, list[torch.Tensor]|None, list[torch.Tensor]|None]:
     "Up to `n_best` (token ids, score) per sample, best first; with `tokens`, and along each best its (l + 1, v) log-probs and (l, s) cross-attention"
     with decoding.evaluating(model):
         mem, mem_len = model.encode(x, x_len)
-        hyps = decoding.search(model, mem, mem_len, max_len=max_tokens(model), beam=max(beam, n_best), n_best=n_best,
-                               prefix=prefix)
+        if exists(given): hyps, logps = _scored(model, mem, mem_len, given)
+        else: hyps, logps = decoding.search(model, mem, mem_len, max_len=max_tokens(model), beam=max(beam, n_best),
+                                            n_best=n_best, prefix=prefix), None
         if not tokens: return hyps
         best = [h[0][0] if h else [] for h in hyps]
-        logps = decoding.step_log_probs(model.decoder, mem, mem_len, best) if exists(model.decoder) else None
+        if logps is None and exists(model.decoder): logps = decoding.step_log_probs(model.decoder, mem, mem_len, best)
         return hyps, logps, decoding.token_attention(model.decoder, mem, mem_len, best)
+
+def _scored(model:HMERModel, mem, mem_len, given:list[list[int]], eos_idx:int=2) -> tuple[list, list[torch.Tensor]]:
+    "Each reading of `given` as a one-hypothesis list scored by its mean log-probability (eos included), and its (l + 1, v) log-probs"
+    if not exists(model.decoder): raise ValueError('scoring a given reading needs a model with an attention decoder')
+    logps = decoding.step_log_probs(model.decoder, mem, mem_len, given)
+    picked = [lp[torch.arange(len(ids) + 1), torch.tensor([*ids, eos_idx])] for ids, lp in zip(given, logps)]  # (l + 1,) each
+    return [[(list(ids), p.mean().item())] for ids, p in zip(given, picked)], logps
 
 # %% ../nbs/40_predict.ipynb #cf111013
 def token_table(ids:list[int],               # the token ids of a reading
@@ -216,11 +225,13 @@ def _predict_batch(rec:Recognizer, inks:list[Ink],
                    items:list[tuple], # each ink's features (t, f), the seconds they took and its truth (`_prepare_item`)
                    beam:int, n_best:int,
                    prefixes:list|None=None, # per ink, the token ids its readings start with
-                   tokens:bool=False, n_alternatives:int=3) -> list[Prediction]:
+                   tokens:bool=False, n_alternatives:int=3,
+                   readings:list|None=None, # per ink, the token ids of the one reading to score instead of searching
+                  ) -> list[Prediction]:
     "Predictions for `inks` (with their prepared items), decoded as one batch"
     t0 = time.perf_counter()
     got = hypotheses(rec.model.eval(), *_collate([f for f, _, _ in items], rec.device), beam=beam, n_best=n_best,
-                     prefix=prefixes, tokens=tokens)
+                     prefix=prefixes, tokens=tokens, given=readings)
     hyps, logps, atts = got if tokens else (got, None, None)
     preds = []
     for i, (ink, (_, _, truth), hs) in enumerate(zip(inks, items, hyps, strict=True)):
@@ -235,14 +246,15 @@ def _predict_batch(rec:Recognizer, inks:list[Ink],
     return preds
 
 def _predict_safely(rec:Recognizer, inks:list[Ink], items:list[tuple], names:list, beam:int, n_best:int,
-                    prefixes:list|None=None, **kw) -> list[Prediction]:
+                    prefixes:list|None=None, readings:list|None=None, **kw) -> list[Prediction]:
     "`_predict_batch`; when the batch raises, each ink alone, so that only the ink that fails gets an error"
-    try: return _predict_batch(rec, inks, items, beam, n_best, prefixes, **kw)
+    try: return _predict_batch(rec, inks, items, beam, n_best, prefixes, readings=readings, **kw)
     except MemoryError: raise
     except Exception as e:
         if len(inks) == 1: return [_failed(names[0], e, inks[0].path)]
-        each = [None] * len(inks) if prefixes is None else [[p] for p in prefixes]
-        return [_predict_safely(rec, [k], [it], [n], beam, n_best, p, **kw)[0] for k, it, n, p in zip(inks, items, names, each)]
+        one = lambda v, i: None if v is None else [v[i]]
+        return [_predict_safely(rec, [k], [it], [n], beam, n_best, one(prefixes, i), one(readings, i), **kw)[0]
+                for i, (k, it, n) in enumerate(zip(inks, items, names))]
 
 @patch
 def predict_inks(self:Recognizer,
@@ -254,18 +266,20 @@ def predict_inks(self:Recognizer,
                  tokens:bool=False,     # fill each `Prediction.tokens`: every token's probability and alternatives
                  n_alternatives:int=3,  # alternatives listed per token (with `tokens`)
                  prefixes:list|None=None, # per ink, the token ids its readings must start with (`forced_prefix`)
+                 readings:list|None=None, # per ink, the token ids of its one reading, scored instead of searched (`reading_ids`)
                 ) -> list[Prediction]:
     "Predictions for `inks` in the order given, decoded in batches of similar length; an ink that fails gets its `error`"
     check_counts(beam=beam, n_best=n_best, batch_size=batch_size)
     check_counts(minimum=0, n_alternatives=n_alternatives)
-    if exists(prefixes) and len(prefixes) != len(inks): raise ValueError(f'{len(prefixes)} prefixes for {len(inks)} inks')
+    for what, v in (('prefixes', prefixes), ('readings', readings)):
+        if exists(v) and len(v) != len(inks): raise ValueError(f'{len(v)} {what} for {len(inks)} inks')
     names = default(names, [default(getattr(k, 'path', None), f'ink {i}') for i, k in enumerate(inks)])
     out = [_attempt(lambda: _prepare_item(k, self.feature_cfg), n, getattr(k, 'path', None)) for k, n in zip(inks, names)]
     todo = sorted((i for i, o in enumerate(out) if not isinstance(o, Prediction)), key=lambda i: -len(out[i][0]))
     for start in range(0, len(todo), batch_size):
         idx = todo[start:start + batch_size]
         got = _predict_safely(self, [inks[i] for i in idx], [out[i] for i in idx], [names[i] for i in idx], beam, n_best,
-                              None if prefixes is None else [prefixes[i] for i in idx],
+                              *(None if v is None else [v[i] for i in idx] for v in (prefixes, readings)),
                               tokens=tokens, n_alternatives=n_alternatives)
         for i, p in zip(idx, got): out[i] = p
     return out
@@ -372,7 +386,7 @@ def predict(self:Recognizer,
             tokens:bool=False,  # fill `Prediction.tokens`: each token's probability and likeliest alternatives
             n_alternatives:int=3, # alternatives listed per token (with `tokens`)
             force:dict|None=None, # {position: token}: re-read with these tokens in place (one input; "Correcting a reading")
-            reading:str|list|None=None, # the reading `force` positions count in, LaTeX or tokens (default: read `x` first)
+            reading:str|list|None=None, # the reading `force` positions count in, LaTeX or tokens (default: read `x` first); alone: score it
             drop_strokes=None,  # indices into the ink's strokes to leave out before reading (one input)
            ) -> Prediction|list[Prediction]:
     "Recognize `x`; a list of inputs gives a list of predictions, an input that fails getting its `error`"
@@ -411,10 +425,19 @@ def forced_prefix(vocab:Vocab, # the model's vocabulary
     toks = tokenize(reading) if isinstance(reading, str) else list(reading)
     for pos, tok in force.items(): _check_force(vocab, len(toks), pos, tok)
     last = max(force)
-    want = [force.get(i, t) for i, t in enumerate(toks[:last])] + [force[last]]
-    if bad := [(i, t) for i, t in enumerate(want) if t not in vocab.stoi]:
-        raise ValueError(f"force: the reading's token {bad[0][1]!r} at position {bad[0][0]} is not in the model's vocabulary")
-    return vocab.encode(want)
+    return _known(vocab, [force.get(i, t) for i, t in enumerate(toks[:last])] + [force[last]], "force: the reading's")
+
+def reading_ids(vocab:Vocab, # the model's vocabulary
+                reading,     # a reading: its LaTeX, or its tokens
+               ) -> list[int]:
+    "The token ids of `reading`; a `ValueError` naming the first token the vocabulary lacks"
+    return _known(vocab, tokenize(reading) if isinstance(reading, str) else list(reading), 'reading: the')
+
+def _known(vocab:Vocab, toks:list[str], what:str) -> list[int]:
+    "`toks` encoded; a `ValueError` (`what` token ... position ...) for the first that is not a readable token of `vocab`"
+    if bad := [(i, t) for i, t in enumerate(toks) if t not in vocab.stoi or t in vocab.specials]:
+        raise ValueError(f"{what} token {bad[0][1]!r} at position {bad[0][0]} is not in the model's vocabulary")
+    return vocab.encode(toks)
 
 # %% ../nbs/40_predict.ipynb #e29865b9
 def _listed(drop) -> list:
@@ -447,8 +470,8 @@ def _reread(self:Recognizer, x, force:dict|None, reading, drop_strokes, y_up:boo
     n = len(ink.strokes)
     if exists(drop_strokes): ink = without_strokes(ink, drop_strokes)
     if not force:
-        if exists(reading): raise ValueError('reading is where force positions count: pass force too')
-        return _renumber(self.predict_inks([ink], names=[name], **opts)[0], n, drop_strokes)
+        given = None if reading is None else [reading_ids(self.vocab, reading)]  # that reading scored, as it stands
+        return _renumber(self.predict_inks([ink], names=[name], readings=given, **opts)[0], n, drop_strokes)
     if not exists(self.model.decoder): raise ValueError('force needs a model with an attention decoder; this one reads by CTC')
     if reading is None:
         first = self.predict_inks([ink], beam=opts['beam'], names=[name])[0]

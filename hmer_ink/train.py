@@ -11,12 +11,14 @@ from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np, torch, yaml
 from fastcore.script import call_parse
-from fastai.learner import Learner, Metric
-from fastai.callback.core import Callback, CancelFitException, CancelEpochException, CancelTrainException
-from fastai.callback.training import GradientClip, GradientAccumulation
-from fastai.callback.fp16 import MixedPrecision
-from fastai.callback.schedule import *
-from fastai.optimizer import Adam
+from .core import quiet_imports
+with quiet_imports():  # no notices from fastai's own imports
+    from fastai.learner import Learner, Metric
+    from fastai.callback.core import Callback, CancelFitException, CancelEpochException, CancelTrainException
+    from fastai.callback.training import GradientClip, GradientAccumulation
+    from fastai.callback.fp16 import MixedPrecision
+    from fastai.callback.schedule import *
+    from fastai.optimizer import Adam
 from .core import *
 from .latex import tokenize, detokenize, Vocab
 from .features import FeatureConfig, AugmentConfig

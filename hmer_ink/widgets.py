@@ -4,7 +4,7 @@
 
 # %% ../nbs/50_widgets.ipynb #54736f79
 from __future__ import annotations
-import contextlib, html, io, threading
+import contextlib, html, io, itertools, re, threading, time
 from pathlib import Path
 from fastcore.basics import patch
 import numpy as np, anywidget, traitlets
@@ -13,46 +13,69 @@ from .core import BadInputError, exists, default
 from .inkml import Ink, write_inkml, read_inkml, plot_ink
 from .latex import tokenize
 from .datasets import find_inkml
-from .predict import Recognizer, Prediction, truth_of
+from .predict import Recognizer, Prediction, truth_of, to_mathml, MathMLError
 
 # %% auto #0
-__all__ = ['CHANNELS', 'InkCanvas', 'as_points', 'alternatives_html', 'DrawingPad', 'InkFolder', 'InkList', 'as_split',
-           'DatasetBrowser', 'figure_png']
+__all__ = ['CHANNELS', 'InkCanvas', 'CopyButton', 'as_points', 'shares', 'DrawingPad', 'next_free', 'InkFolder', 'InkList',
+           'as_split', 'DatasetBrowser', 'figure_png']
 
 # %% ../nbs/50_widgets.ipynb #832d419d
 _CANVAS_JS = r"""
 function render({ model, el }) {
   const canvas = document.createElement('canvas');
   canvas.className = 'hmer-ink-canvas';
+  el.classList.add('hmer-ink-canvas-host');
   el.appendChild(canvas);
   const ctx = canvas.getContext('2d');
   let current = null, t0 = null;
   const r2 = (v, k) => Math.round(v * k) / k;
-  function line(points, color) {
+  function line(points, color, width) {
     if (!points.length) return;
-    ctx.strokeStyle = color; ctx.lineWidth = model.get('line_width'); ctx.lineCap = 'round'; ctx.lineJoin = 'round';
+    ctx.strokeStyle = color; ctx.lineWidth = width; ctx.lineCap = 'round'; ctx.lineJoin = 'round';
     ctx.beginPath(); ctx.moveTo(points[0][0], points[0][1]);
     for (const p of points.slice(1)) ctx.lineTo(p[0], p[1]);
     if (points.length === 1) ctx.lineTo(points[0][0] + 0.1, points[0][1]);
     ctx.stroke();
   }
   function redraw() {
+    const lw = model.get('line_width'), lit = new Set(model.get('highlight'));
     ctx.clearRect(0, 0, canvas.width, canvas.height);
-    for (const s of model.get('strokes')) line(s, '#111');
-    if (current) line(current, '#1f5fbf');
+    model.get('strokes').forEach((s, i) => { if (lit.has(i)) line(s, 'rgba(255, 170, 0, 0.35)', lw * 4); });
+    model.get('strokes').forEach((s, i) => line(s, lit.has(i) ? '#c2410c' : '#111', lw));
+    if (current) line(current, '#1f5fbf', lw);
   }
-  function resize() {
-    const w = model.get('width'), h = model.get('height'), k = window.devicePixelRatio || 1;
-    canvas.width = w * k; canvas.height = h * k; canvas.style.width = w + 'px'; canvas.style.height = h + 'px';
+  function resize() {   // as wide as the column allows (less its 1 px borders), up to `width`
+    const avail = el.clientWidth ? el.clientWidth - 2 : model.get('width');
+    const w = Math.max(60, Math.min(model.get('width'), avail)), h = model.get('height'), k = window.devicePixelRatio || 1;
+    if (canvas.width === Math.round(w * k) && canvas.height === Math.round(h * k)) return;
+    canvas.width = Math.round(w * k); canvas.height = Math.round(h * k); canvas.style.width = w + 'px'; canvas.style.height = h + 'px';
     ctx.setTransform(k, 0, 0, k, 0, 0); redraw();
   }
   function point(ev) {
     const b = canvas.getBoundingClientRect();
     return [r2(ev.clientX - b.left, 100), r2(ev.clientY - b.top, 100), r2(ev.timeStamp - t0, 100), r2(ev.pressure, 1000)];
   }
+  function nearest(x, y) {   // the stroke passing closest to (x, y), if within reach of the eraser
+    let best = -1, reach = Math.max(8, 3 * model.get('line_width'));
+    model.get('strokes').forEach((s, i) => {
+      for (let j = 0; j < s.length; j++) {
+        const a = s[j], b = s[Math.min(j + 1, s.length - 1)], dx = b[0] - a[0], dy = b[1] - a[1];
+        const u = dx || dy ? Math.max(0, Math.min(1, ((x - a[0]) * dx + (y - a[1]) * dy) / (dx * dx + dy * dy))) : 0;
+        const d = Math.hypot(a[0] + u * dx - x, a[1] + u * dy - y);
+        if (d < reach) { reach = d; best = i; }
+      }
+    });
+    return best;
+  }
   function down(ev) {
     if (ev.pointerType === 'mouse' && ev.button !== 0) return;
-    ev.preventDefault(); canvas.setPointerCapture(ev.pointerId);
+    ev.preventDefault();
+    if (model.get('mode') === 'erase') {
+      const [x, y] = point(ev), k = nearest(x, y);
+      if (k >= 0) model.send({ erase: k });
+      return;
+    }
+    canvas.setPointerCapture(ev.pointerId);
     if (t0 === null || !model.get('strokes').length) t0 = ev.timeStamp;
     current = [point(ev)]; redraw();
   }
@@ -67,26 +90,64 @@ function render({ model, el }) {
     const stroke = current; current = null;
     model.set('strokes', [...model.get('strokes'), stroke]); model.save_changes(); redraw();
   }
+  function cursor() { canvas.style.cursor = model.get('mode') === 'erase' ? 'cell' : 'crosshair'; }
   canvas.addEventListener('pointerdown', down); canvas.addEventListener('pointermove', move);
   canvas.addEventListener('pointerup', up); canvas.addEventListener('pointercancel', up);
-  model.on('change:strokes', redraw); model.on('change:width', resize); model.on('change:height', resize);
-  resize();
-  return () => { model.off('change:strokes', redraw); model.off('change:width', resize); model.off('change:height', resize); };
+  const watched = [['change:strokes', redraw], ['change:highlight', redraw], ['change:width', resize],
+                   ['change:height', resize], ['change:mode', cursor]];
+  for (const [e, f] of watched) model.on(e, f);
+  const observer = new ResizeObserver(() => resize());
+  observer.observe(el);
+  resize(); cursor();
+  return () => { for (const [e, f] of watched) model.off(e, f); observer.disconnect(); };
 }
 export default { render };
 """
 
-_CANVAS_CSS = """
-.hmer-ink-canvas { border: 1px solid #aaa; border-radius: 4px; background: #fff; cursor: crosshair; touch-action: none; }
+_PAD_CSS = """
+.hmer-ink-canvas-host { display: block; width: 100%; max-width: 100%; }
+.hmer-ink-canvas { display: block; border: 1px solid #aaa; border-radius: 4px; background: #fff; touch-action: none; }
+.hmer-pad-stale { opacity: 0.45; transition: opacity 0.15s; }
+.hmer-pad-token.hmer-pad-low { border-bottom: 3px solid #d97706; }
+.hmer-pad-nbest-row { align-items: center; gap: 0.8em; }
+.hmer-pad-nbest-row .hmer-pad-share { color: #555; min-width: 4em; }
 """
 
 class InkCanvas(anywidget.AnyWidget):
     "A canvas recording pen, touch and mouse strokes as `[x, y, t_ms, pressure]` points (the browser half of `DrawingPad`)"
-    _esm, _css = _CANVAS_JS, _CANVAS_CSS
+    _esm, _css = _CANVAS_JS, _PAD_CSS
     strokes = traitlets.List().tag(sync=True)         # finished strokes, each a list of [x, y, t_ms, pressure]
-    width = traitlets.Int(640).tag(sync=True)         # CSS pixels
+    width = traitlets.Int(640).tag(sync=True)         # CSS pixels at most: a narrower column gets a narrower canvas
     height = traitlets.Int(220).tag(sync=True)        # CSS pixels
     line_width = traitlets.Float(3.).tag(sync=True)   # CSS pixels
+    highlight = traitlets.List().tag(sync=True)       # indices of strokes drawn highlighted (a selected token's)
+    mode = traitlets.Unicode('draw').tag(sync=True)   # 'draw', or 'erase': a tap sends {erase: stroke index} to Python
+
+# %% ../nbs/50_widgets.ipynb #c0b1e5a2
+_COPY_JS = r"""
+function render({ model, el }) {
+  const b = document.createElement('button');
+  b.className = 'jupyter-button hmer-pad-copy'; b.textContent = 'Copy'; b.title = 'copy to the clipboard';
+  async function copy() {
+    const text = model.get('text');
+    try { await navigator.clipboard.writeText(text); }
+    catch (e) {   // no clipboard API (an insecure page): a selected textarea and the old copy command
+      const t = document.createElement('textarea'); t.value = text; document.body.appendChild(t); t.select();
+      document.execCommand('copy'); t.remove();
+    }
+    b.textContent = 'Copied'; setTimeout(() => { b.textContent = 'Copy'; }, 1200);
+    model.send({ copied: text.length });
+  }
+  b.addEventListener('click', copy);
+  el.appendChild(b);
+}
+export default { render };
+"""
+
+class CopyButton(anywidget.AnyWidget):
+    "A button that copies `text` to the clipboard (the browser's; Python only sets the text)"
+    _esm = _COPY_JS
+    text = traitlets.Unicode('').tag(sync=True)  # what a click copies
 
 # %% ../nbs/50_widgets.ipynb #97bc9719
 CHANNELS = ('X', 'Y', 'T', 'F')  # what a pad records: position, time (ms), pressure (InkML's force channel, 0-1)
@@ -106,47 +167,81 @@ def as_points(points,                 # (x, y), (x, y, t_ms) or (x, y, t_ms, pre
     return a.tolist()
 
 # %% ../nbs/50_widgets.ipynb #abe704d6
-def _button(label:str, icon:str, f) -> W.Button:
-    b = W.Button(description=label, icon=icon, layout=W.Layout(width='auto', flex='0 0 auto'))
+def _button(label:str, icon:str, f, tooltip:str='') -> W.Button:
+    b = W.Button(description=label, icon=icon, tooltip=tooltip, layout=W.Layout(width='auto', flex='0 0 auto'))
     b.on_click(lambda _: f())
     return b
 
-def alternatives_html(n_best:list[dict], # [{latex, score}], best first (`Prediction.n_best`)
-                     ) -> str:
-    "A table of the n best readings: rank, the formula (for MathJax), its source and its score"
-    rows = ''.join(f'<tr><td>{i}</td><td>${html.escape(h["latex"])}$</td><td><code>{html.escape(h["latex"])}</code></td>'
-                   f'<td>{h["score"]:.3f}</td></tr>' for i, h in enumerate(n_best, 1))
-    return f'<table class="hmer-pad-nbest"><tr><th>#</th><th>reading</th><th>LaTeX</th><th>score</th></tr>{rows}</table>'
+def _row(children=(), cls:str|None=None) -> W.HBox:
+    "A row of widgets that wraps onto more lines when the column is narrow"
+    box = W.HBox(list(children), layout=W.Layout(flex_flow='row wrap', align_items='center', max_width='100%'))
+    if cls: box.add_class(cls)
+    return box
+
+def _tokens(label:str) -> list[str]:
+    try: return tokenize(label)
+    except ValueError: return label.split()
+
+def shares(n_best:list[dict], # [{latex, score}], best first (`Prediction.n_best`); score: mean log-probability per token
+          ) -> list[float]:
+    "Each reading's share of the n best's probability: a softmax of their total log-probabilities (tokens and eos)"
+    if not n_best: return []
+    total = np.array([(h['score'] if h['score'] is not None else -np.inf) * (len(_tokens(h['latex'])) + 1) for h in n_best])
+    if not np.isfinite(total).any(): return [1 / len(n_best)] * len(n_best)
+    e = np.exp(total - total[np.isfinite(total)].max())
+    return (e / e.sum()).tolist()
 
 class DrawingPad:
-    "Write math with a pen, finger or mouse; the `recognizer` reads it after each pen-up"
+    "Write math with a pen, finger or mouse; the `recognizer` reads it after each pen-up; correct it token by token"
     def __init__(self, recognizer:Recognizer|None=None, # None: draw and save only
                  beam:int=5,                            # beam width (1: greedy)
                  n_best:int=5,                          # readings shown
                  delay_s:float=0.4,                     # pause after a pen-up before reading (0: read at once)
                  auto:bool=True,                        # read after each stroke (else only on `recognize`)
-                 width:int=640,                         # canvas width, CSS pixels
+                 width:int=640,                         # canvas width at most, CSS pixels (a narrow column gets less)
                  height:int=220,                        # canvas height, CSS pixels
+                 low_p:float=0.5,                       # tokens less likely than this are marked as doubtful
+                 n_alternatives:int=4,                  # alternatives offered per token
                 ):
         self.recognizer, self.beam, self.n_best, self.delay_s, self.auto = recognizer, beam, n_best, delay_s, auto
-        self.prediction, self.listeners, self._timer, self._version = None, [], None, 0
+        self.low_p, self.n_alternatives = low_p, n_alternatives
+        self.prediction, self.readings, self.selected, self.latex = None, [], None, ''
+        self.listeners, self._timer, self._version, self._quiet = [], None, 0, False
+        self._token_buttons, self._alt_buttons, self._reading_rows = [], [], []  # reused from reading to reading (`_pool`)
         self._lock = threading.RLock()
         self.canvas = InkCanvas(width=width, height=height)
         self.canvas.observe(self._changed, 'strokes')
-        self.math, self.alternatives, self.status = W.HTMLMath(), W.HTMLMath(), W.HTML()
-        self.source = W.Text(description='LaTeX', placeholder='the reading appears here', layout=W.Layout(width='95%'))
-        self.file = W.Text('drawing.inkml', layout=W.Layout(width='160px'))
-        for w, c in [(self.math, 'hmer-pad-math'), (self.source, 'hmer-pad-latex'), (self.status, 'hmer-pad-status')]:
+        self.canvas.on_msg(self._canvas_msg)
+        self.math, self.status, self.choices = W.HTMLMath(), W.HTML(), W.HTML()
+        self.tokens_row, self.alternatives_row, self.nbest_box = _row(cls='hmer-pad-tokens'), _row(cls='hmer-pad-alts'), W.VBox()
+        self.source = W.Text(placeholder='the reading appears here', layout=W.Layout(flex='1 1 12em', min_width='8em'))
+        self.source.observe(self._edited, 'value')
+        self.format = W.ToggleButtons(options=['LaTeX', 'MathML'], style={'button_width': 'auto'})
+        self.format.observe(lambda _: self._show_source(), 'value')
+        self.copy = CopyButton()
+        self.eraser = W.ToggleButton(description='Eraser', icon='eraser', tooltip='tap a symbol to remove its strokes',
+                                     layout=W.Layout(width='auto'))
+        self.eraser.observe(lambda c: setattr(self.canvas, 'mode', 'erase' if c.new else 'draw'), 'value')
+        self.file = W.Text('drawing.inkml', layout=W.Layout(width='12em'))
+        self._alt_head, self._erase_button = W.HTML(), _button('erase symbol', 'eraser', self._erase_selected, 'remove its strokes')
+        save = _button('Save', 'save', self._save_clicked, 'save the ink, labelled with the LaTeX shown')
+        save.add_class('hmer-pad-save')
+        for w, c in [(self.math, 'hmer-pad-math'), (self.source, 'hmer-pad-latex'), (self.status, 'hmer-pad-status'),
+                     (self.nbest_box, 'hmer-pad-nbest')]:
             w.add_class(c)
-        tools = W.HBox([_button('Undo', 'undo', self.undo), _button('Clear', 'trash', self.clear),
-                        _button('Recognize', 'play', self.recognize), self.file,
-                        _button('Save', 'save', self._save_clicked), self.status])
-        self.widget = W.VBox([self.canvas, tools, self.math, self.source, self.alternatives])
+        tools = _row([_button('Undo', 'undo', self.undo), _button('Clear', 'trash', self.clear), self.eraser,
+                      _button('Recognize', 'play', self.recognize), self.file, save,
+                      self.status])
+        self.widget = W.VBox([self.canvas, tools, self.math, self.tokens_row, self.alternatives_row,
+                              _row([self.format, self.source, self.copy]), self.nbest_box],
+                             layout=W.Layout(max_width='100%', overflow='hidden'))
         self._show(None)
 
     def _repr_mimebundle_(self, **kwargs): return self.widget._repr_mimebundle_(**kwargs)
     @property
     def strokes(self) -> list: return self.canvas.strokes
+    @property
+    def tokens(self) -> list[dict]: return (self.prediction.tokens or []) if self.prediction else []
 
 # %% ../nbs/50_widgets.ipynb #7d2cb57c
 @patch
@@ -168,6 +263,31 @@ def clear(self:DrawingPad):
     self.canvas.strokes = []
 
 @patch
+def erase_strokes(self:DrawingPad, drop) -> list[int]:
+    "Remove the strokes with indices `drop`; returns those removed"
+    gone = sorted({int(i) for i in drop if 0 <= int(i) < len(self.strokes)})
+    if gone: self.canvas.strokes = [s for i, s in enumerate(self.strokes) if i not in gone]
+    return gone
+
+@patch
+def erase_symbol(self:DrawingPad, i:int) -> list[int]:
+    "Remove the strokes token `i` of the reading was read from; returns them ([] when it has none)"
+    return self.erase_strokes(self.tokens[i]['strokes'] or [])
+
+@patch
+def _erase_selected(self:DrawingPad) -> list[int]: return self.erase_symbol(self.selected)
+
+@patch
+def erase_at(self:DrawingPad, k:int) -> list[int]:
+    "The eraser touched stroke `k`: remove the strokes of the symbol it belongs to (just `k` when no token holds it)"
+    owner = [t['strokes'] for t in self.tokens if k in (t['strokes'] or [])]
+    return self.erase_strokes(owner[0] if owner else [k])
+
+@patch
+def _canvas_msg(self:DrawingPad, widget, content:dict, buffers):
+    if isinstance(content, dict) and isinstance(content.get('erase'), int): self.erase_at(content['erase'])
+
+@patch
 def to_ink(self:DrawingPad, label:str|None=None, # stored as the ink's `label` annotation
            pressure:bool=True) -> Ink:           # keep the pressure channel (F)
     "The drawing as an `Ink` with channels X, Y, T (ms) and, with `pressure`, F"
@@ -176,34 +296,93 @@ def to_ink(self:DrawingPad, label:str|None=None, # stored as the ink's `label` a
                annotations={'label': label} if label else {})
 
 @patch
-def save(self:DrawingPad, path, label:str|None=None) -> Path:
-    "Write the drawing (with `label`, if given) as InkML to `path`"
+def save(self:DrawingPad, path,             # an .inkml file in a folder that exists
+         label:str|None=None,               # the ink's label; default: the LaTeX shown (the reading, or the user's edit)
+         overwrite:bool=False) -> Path:     # replace a file already there
+    "Write the drawing, labelled, as InkML to `path`; returns its full path. A missing folder or an existing file is refused"
     if not self.strokes: raise ValueError('nothing to save: the pad is empty')
-    write_inkml(self.to_ink(label), path)
-    return Path(path)
+    path = Path(path).expanduser().absolute()
+    if path.suffix.lower() != '.inkml': raise ValueError(f'{path}: an ink is saved as .inkml')
+    if not path.parent.is_dir(): raise FileNotFoundError(f'{path.parent} does not exist (create the folder first)')
+    if path.exists() and not overwrite: raise FileExistsError(f'{path} exists: choose another name')
+    write_inkml(self.to_ink(default(label, self.latex) or None), path)
+    return path
+
+def next_free(path) -> Path:
+    "`path`, or the first of `stem-2.inkml`, `stem-3.inkml`, ... after it that does not exist"
+    path = Path(path)
+    m = re.fullmatch(r'(.*?)-(\d+)', path.stem)
+    stem, k = (m[1], int(m[2])) if m else (path.stem, 1)
+    while path.exists():
+        k += 1
+        path = path.with_name(f'{stem}-{k}{path.suffix}')
+    return path
 
 # %% ../nbs/50_widgets.ipynb #260e4afb
+@patch
+def _ink(self:DrawingPad) -> Ink:
+    return Ink([np.asarray(s, dtype=np.float64)[:, :3] for s in self.strokes], CHANNELS[:3])
+
+@patch
+def _read(self:DrawingPad, **how) -> Prediction:
+    "The recognizer's reading of the drawing, with its tokens, `how` (force=, reading=) saying how"
+    return self.recognizer.predict(self._ink(), beam=self.beam, n_best=self.n_best, tokens=True,
+                                   n_alternatives=self.n_alternatives, **how)
+
 @patch
 def recognize(self:DrawingPad) -> Prediction|None:
     "Read the drawing now, show the result and return it (None when the pad is empty or has no recognizer)"
     with self._lock:
-        version, strokes = self._version, self.strokes
-        if not (strokes and exists(self.recognizer)): return None
-        self.status.value = 'reading…'
-        ink = Ink([np.asarray(s, dtype=np.float64)[:, :3] for s in strokes], CHANNELS[:3])
-        pred = self.recognizer.predict(ink, beam=self.beam, n_best=self.n_best)
+        version = self._version
+        if not (self.strokes and exists(self.recognizer)): return None
+        self._busy()
+        pred = self._read()
         if version == self._version:
+            self.readings = pred.n_best
             self._show(pred)
             for f in self.listeners: f(pred)
         return pred
 
 @patch
+def _correct(self:DrawingPad, new_list:bool, **how) -> Prediction:
+    "Read again as `how` says (`new_list`: its n best replace those listed), show it and tell the listeners"
+    with self._lock:
+        if self.prediction is None or exists(self.prediction.error): raise ValueError('nothing read yet: draw first')
+        t0 = time.perf_counter()
+        pred = self._read(**how)
+        if new_list and not exists(pred.error): self.readings = pred.n_best
+        self._show(pred, note=f're-read in {(time.perf_counter() - t0) * 1000:.0f} ms')
+        for f in self.listeners: f(pred)
+        return pred
+
+@patch
+def choose(self:DrawingPad, i:int, # a token position of the reading
+           latex:str,              # the token it should be (one of its alternatives, or any token of the vocabulary)
+          ) -> Prediction:
+    "Re-read with token `i` replaced by `latex`: the tokens before it stay, the rest is searched again to fit"
+    return self._correct(True, force={i: latex}, reading=[t['latex'] for t in self.tokens])
+
+@patch
+def use(self:DrawingPad, j:int) -> Prediction:
+    "Take the `j`-th of the n best readings shown as the reading (its tokens scored as they stand)"
+    return self._correct(False, reading=self.readings[j]['latex'])
+
+@patch
+def select(self:DrawingPad, i:int|None) -> dict|None:
+    "Select token `i` (None: none): its strokes light up in the canvas and its alternatives are offered; returns the token"
+    if exists(i) and not 0 <= i < len(self.tokens): raise IndexError(f'no token {i}: the reading has {len(self.tokens)}')
+    self.selected = i
+    self.canvas.highlight = [] if i is None else list(self.tokens[i]['strokes'] or [])
+    self._show_tokens()
+    return None if i is None else self.tokens[i]
+
+@patch
 def _changed(self:DrawingPad, change=None):
-    "The strokes changed: forget the reading and schedule the next"
+    "The strokes changed: dim the reading (a new one is coming) and schedule the next"
     self._version += 1
     if exists(self._timer): self._timer.cancel()
-    self._show(None)
-    if not (self.auto and self.strokes and exists(self.recognizer)): return
+    if not (self.auto and self.strokes and exists(self.recognizer)): return self._show(None)
+    self._busy()
     if self.delay_s <= 0: return self.recognize()
     self._timer = threading.Timer(self.delay_s, self._recognize_in_thread)
     self._timer.daemon = True
@@ -213,32 +392,138 @@ def _changed(self:DrawingPad, change=None):
 def _recognize_in_thread(self:DrawingPad):
     "`recognize`, showing an unexpected error in the status line (a timer thread has nobody to raise to)"
     try: self.recognize()
-    except Exception as e: self.status.value = f'<span style="color:firebrick">reading failed: {html.escape(repr(e))}</span>'
+    except Exception as e: self._say(f'reading failed: {e!r}', error=True)
+
+# %% ../nbs/50_widgets.ipynb #5a7e0c31
+_SHOWN = ('math', 'tokens_row', 'alternatives_row', 'nbest_box')  # what dims while a new reading is on its way
+
+def _pool(pool:list, n:int, make) -> list:
+    "The first `n` widgets of `pool`, `make(i)` adding those it lacks: widgets are reused, so a new reading sends only changes"
+    while len(pool) < n: pool.append(make(len(pool)))
+    return pool[:n]
+
+def _pct(p:float) -> str: return f'{p:.0%}' if p >= 0.005 else '<1%'
+
+def _typeset(latex:str) -> str: return f'$$ {html.escape(latex)} $$' if latex else ''
 
 @patch
-def _show(self:DrawingPad, pred:Prediction|None):
-    "Show `pred` (None: no reading yet)"
-    self.prediction = pred
+def _say(self:DrawingPad, text:str, error:bool=False):
+    self.status.value = f'<span style="color:firebrick">{html.escape(text)}</span>' if error else html.escape(text)
+
+@patch
+def _busy(self:DrawingPad):
+    "Keep the last reading on screen, dimmed, with a sign that the next is being read"
+    for name in _SHOWN: getattr(self, name).add_class('hmer-pad-stale')
+    if self.prediction is not None: self.status.value = 'reading…'
+
+@patch
+def _show(self:DrawingPad, pred:Prediction|None, note:str|None=None):
+    "Show `pred` (None: no reading yet): the LaTeX first, then token by token, then the n best"
+    self.prediction, self.selected, self.canvas.highlight = pred, None, []
+    ok = pred is not None and not exists(pred.error)
+    if pred is None: self.readings = []
+    self.latex = pred.latex if ok else ''
+    self._show_source()
+    self.math.value = (f'<div style="font-size:150%">{_typeset(self.latex)}</div>' if ok else
+                       '' if pred is None else f'<span style="color:firebrick">{html.escape(pred.error)}</span>')
+    for name in _SHOWN: getattr(self, name).remove_class('hmer-pad-stale')
+    self._show_tokens(); self._show_readings()
     n, m = len(self.strokes), sum(len(s) for s in self.strokes)
     counts = f'{n} stroke{"s" * (n != 1)}, {m} points' if n else ('draw here' if exists(self.recognizer) else 'no model')
-    if pred is None or exists(pred.error):
-        self.math.value = '' if pred is None else f'<span style="color:firebrick">{html.escape(pred.error)}</span>'
-        self.source.value, self.alternatives.value, self.status.value = '', '', counts
-        return
-    self.math.value = f'<div style="font-size:150%">$$ {html.escape(pred.latex)} $$</div>'
-    self.source.value, self.alternatives.value = pred.latex, alternatives_html(pred.n_best)
-    self.status.value = f'{counts} · read in {pred.ms:.0f} ms'
+    self._say(f'{counts} · {note or f"read in {pred.ms:.0f} ms"}' if ok else counts)
+
+@patch
+def _show_tokens(self:DrawingPad):
+    "The reading as a row of tokens (doubtful ones marked), and the selected token's alternatives"
+    buttons = _pool(self._token_buttons, len(self.tokens), self._token_button)
+    for i, (b, t) in enumerate(zip(buttons, self.tokens)):
+        low = exists(t['p']) and t['p'] < self.low_p
+        with b.hold_sync():
+            b.description, b.tooltip = t['latex'], '' if t['p'] is None else f'p = {t["p"]:.2f}'
+            b.button_style = 'info' if i == self.selected else ('warning' if low else '')
+        (b.add_class if low else b.remove_class)('hmer-pad-low')
+    self.tokens_row.children = buttons
+    self.alternatives_row.children = [] if self.selected is None else self._alternatives(self.tokens[self.selected])
+
+@patch
+def _token_button(self:DrawingPad, i:int) -> W.Button:
+    "The button of token `i`: a click selects it (or, when it is selected, deselects it)"
+    b = W.Button(layout=W.Layout(width='auto', min_width='2.2em', padding='0 0.5em'))
+    b.add_class('hmer-pad-token')
+    b.on_click(lambda _: self.select(None if self.selected == i else i))
+    return b
+
+@patch
+def _alternatives(self:DrawingPad, t:dict) -> list:
+    "Widgets offering the selected token `t`'s alternatives (each re-reads with it) and an eraser for its strokes"
+    self._alt_head.value = f'<code>{html.escape(t["latex"])}</code>' + ('' if t['p'] is None else f' ({_pct(t["p"])})') + ' →'
+    alts = _pool(self._alt_buttons, len(t['alternatives']), self._alt_button)
+    for b, a in zip(alts, t['alternatives']):
+        with b.hold_sync(): b.description, b.tooltip = f'{a["latex"]}  {_pct(a["p"])}', f'read {a["latex"]} here'
+    return [self._alt_head, *alts, *([self._erase_button] if t['strokes'] else [])]
+
+@patch
+def _alt_button(self:DrawingPad, k:int) -> W.Button:
+    "The button of the selected token's `k`-th alternative: a click re-reads with it"
+    b = _button('', '', lambda: self.choose(self.selected, self.tokens[self.selected]['alternatives'][k]['latex']))
+    b.add_class('hmer-pad-alt')
+    return b
+
+@patch
+def _show_source(self:DrawingPad):
+    "The LaTeX (editable: an edit is the label `save` stores) or its MathML, and what Copy copies"
+    latex = self.format.value == 'LaTeX'
+    text = self.latex if latex or not self.latex else _mathml_or_error(self.latex)
+    self._quiet = True
+    try:
+        with self.source.hold_sync(): self.source.value, self.source.disabled = text, not latex
+    finally: self._quiet = False
+    self.copy.text = text
+
+def _mathml_or_error(latex:str) -> str:
+    try: return to_mathml(latex)
+    except MathMLError as e: return f'(no MathML: {e})'
+
+@patch
+def _edited(self:DrawingPad, change):
+    "The user edited the LaTeX: show it and keep it as the label to save"
+    if self._quiet or self.format.value != 'LaTeX': return
+    self.latex = self.copy.text = change.new
+    self.math.value = f'<div style="font-size:150%">{_typeset(change.new)}</div>'
+
+@patch
+def _show_readings(self:DrawingPad):
+    "The n best readings: typeset, each with its share of their probability and a button that takes it"
+    rows = _pool(self._reading_rows, len(self.readings), self._reading_row)
+    for row, h, q in zip(rows, self.readings, shares(self.readings)):
+        math, share, use = row.children
+        shown = h['latex'] == self.latex
+        math.value, share.value = _typeset(h['latex']), f'{q:.0%}'
+        with use.hold_sync(): use.description, use.icon, use.disabled = ('shown', 'check', True) if shown else ('use', 'arrow-up', False)
+    self.nbest_box.children = rows
+
+@patch
+def _reading_row(self:DrawingPad, j:int) -> W.HBox:
+    "The row of the `j`-th best reading: the formula, its share, and a button that takes it"
+    share = W.HTML(tooltip='its share of the probability of the readings listed')
+    share.add_class('hmer-pad-share')
+    return _row([W.HTMLMath(), share, _button('use', 'arrow-up', lambda: self.use(j))], cls='hmer-pad-nbest-row')
 
 @patch
 def _save_clicked(self:DrawingPad):
-    try: self.status.value = f'saved {self.save(self.file.value)}'
-    except (ValueError, OSError) as e: self.status.value = f'<span style="color:firebrick">{html.escape(str(e))}</span>'
+    try:
+        path = self.save(self.file.value)
+        self._say(f'saved {path}' + (f' labelled {self.latex}' if self.latex else ' (no label)'))
+        self.file.value = next_free(path).name if Path(self.file.value).name == self.file.value else str(next_free(path))
+    except (ValueError, OSError) as e: self._say(str(e), error=True)
 
 @patch
 def state(self:DrawingPad) -> dict:
-    "The strokes and the reading as JSON-ready data"
+    "The strokes, the reading and its tokens, the selection and the n best as JSON-ready data"
     p = self.prediction
-    return dict(strokes=self.strokes, latex=p.latex if p else None, n_best=p.n_best if p else [], error=p.error if p else None)
+    return dict(strokes=self.strokes, latex=p.latex if p else None, shown=self.latex, n_best=self.readings,
+                tokens=self.tokens, selected=self.selected, highlight=self.canvas.highlight, mode=self.canvas.mode,
+                error=p.error if p else None, status=self.status.value)
 
 # %% ../nbs/50_widgets.ipynb #1ed3e0ad
 class InkFolder:
@@ -270,10 +555,6 @@ def as_split(src, # an `InkCache`, a folder of InkML, a list of `Ink`s, or anyth
     if isinstance(src, list): return InkList(src)
     if hasattr(src, 'labels') and hasattr(src, '__getitem__'): return src
     raise TypeError(f'cannot browse {type(src).__name__}: give an InkCache, a folder of InkML or a list of Inks')
-
-def _tokens(label:str) -> list[str]:
-    try: return tokenize(label)
-    except ValueError: return label.split()
 
 # %% ../nbs/50_widgets.ipynb #3793a679
 class DatasetBrowser:

@@ -2,8 +2,10 @@
 
   python tools/browser_test.py pad --checkpoint tiny.pt --out pad.png
       JupyterLab on a free port (no token) opens a notebook showing a DrawingPad; two strokes are drawn with the
-      mouse; checks the kernel got them (with timestamps and pressures) and that the reading appears in the page.
-      Writes the screenshot to --out and the pad's state (as the kernel saw it) next to it (.json).
+      mouse; checks the kernel got them (with timestamps and pressures) and that the reading appears in the page;
+      then corrects it as a user would: clicks a token, picks its first alternative (the time from the click to the
+      new reading in the page is printed), copies it, narrows the window (nothing may be cut off) and erases a symbol.
+      Writes the screenshots to --out (and -narrow.png) and the pad's first state (as the kernel saw it) beside (.json).
   python tools/browser_test.py dashboard --run outputs/<run> --out dash.png [--make [MAKEFILE]] [--train CMD...]
       `python -m hmer_ink.dashboard RUN` (what `make dashboard` runs; with --make, `make dashboard RUN= PORT=`
       itself) on a free port; optionally starts a training command first; loads the page, waits for the monitor to
@@ -71,7 +73,9 @@ from pathlib import Path
 from hmer_ink.predict import Recognizer
 from hmer_ink.widgets import DrawingPad
 pad = DrawingPad(Recognizer.from_checkpoint({ck!r}, device='cpu'), delay_s=0.3, n_best=3)
-pad.listeners.append(lambda p: Path({state!r}).write_text(json.dumps(pad.state())))
+write = lambda *_: Path({state!r}).write_text(json.dumps(pad.state()))
+pad.listeners.append(write)                # at each reading
+pad.canvas.observe(write, 'strokes')       # and when strokes come or go
 pad"""
 
 def notebook(cells:list[str]) -> dict:
@@ -142,6 +146,67 @@ def check_strokes(strokes:list) -> list[str]:
     if len(strokes) == 2 and strokes[1][0][2] <= strokes[0][-1][2]: errs.append('stroke 1 starts before stroke 0 ends')
     return errs
 
+def wait_until(ok, timeout:float, every:float=0.05) -> bool:
+    "Whether `ok()` holds within `timeout` seconds"
+    t0 = time.time()
+    while time.time() - t0 < timeout:
+        if ok(): return True
+        time.sleep(every)
+    return ok()
+
+def inside(box:dict, outer:dict, slack:float=1.) -> bool:
+    return (box['x'] >= outer['x'] - slack and box['x'] + box['width'] <= outer['x'] + outer['width'] + slack)
+
+CLICK_TO_READING = """(sel) => new Promise(resolve => {
+  const field = document.querySelector('.hmer-pad-latex input'), before = field.value, t0 = performance.now();
+  const tick = () => field.value !== before ? resolve(performance.now() - t0)
+                   : performance.now() - t0 > 20000 ? resolve(-1) : requestAnimationFrame(tick);
+  document.querySelector(sel).click();
+  requestAnimationFrame(tick);
+})"""
+
+def correct_in_page(page, state:Path, got:dict, field, out:Path, left) -> list[str]:
+    "Correct the reading as a user would: pick a token, pick its first alternative, copy, narrow the column, erase a stroke"
+    errs = []
+    page.locator('.hmer-pad-token').first.click()                     # select the first token: its alternatives appear
+    alt = page.locator('.hmer-pad-alt').first
+    alt.wait_for(timeout=min(20, left()) * 1000)
+    token = alt.inner_text().rsplit(None, 1)[0].strip()               # 'Y  25%' -> 'Y'
+    before = field.input_value()
+    ms = page.evaluate(CLICK_TO_READING, '.hmer-pad-alt')             # timed in the page: click to the new LaTeX shown
+    if ms < 0: return [f'picking the alternative {token!r} left the reading {before!r}']
+    new = wait_json(state, lambda d: d['latex'] != got['latex'] and 're-read' in d['status'], min(20, left()))
+    if new is None: return ['the kernel did not re-read after the alternative was picked']
+    if new['tokens'][0]['latex'] != token: errs.append(f're-read {new["latex"]!r} does not start with the token picked {token!r}')
+    if field.input_value() != new['latex']: errs.append(f'the page shows {field.input_value()!r}, the kernel {new["latex"]!r}')
+    print(f'ok: picked {token!r} for token 0: {got["latex"]!r} -> {new["latex"]!r}, {ms:.0f} ms from the click to the new '
+          f'reading in the page')
+    page.locator('.hmer-pad-copy').click()
+    copied = page.evaluate('navigator.clipboard.readText()')
+    if copied != new['latex']: errs.append(f'Copy put {copied!r} on the clipboard, not {new["latex"]!r}')
+    else: print(f'ok: Copy put {copied!r} on the clipboard')
+    page.get_by_role('button', name='Eraser').click()                 # the eraser: tap the circle's stroke
+    box = page.locator('canvas.hmer-ink-canvas').bounding_box()
+    page.mouse.click(box['x'] + 230, box['y'] + 110)
+    owner = next((t['strokes'] for t in new['tokens'] if 1 in (t['strokes'] or [])), [1])   # the symbol of stroke 1
+    erased = wait_json(state, lambda d: len(d['strokes']) < 2, min(20, left()))
+    if erased is None: errs.append('tapping a stroke with the eraser did not remove it')
+    elif erased['strokes'] != [s for i, s in enumerate(new['strokes']) if i not in owner]:
+        errs.append(f'the eraser left {len(erased["strokes"])} strokes; the symbol tapped held strokes {owner}')
+    else: print(f'ok: the eraser removed the symbol tapped (strokes {owner})')
+    page.set_viewport_size({'width': 700, 'height': 800})             # a narrow column: nothing may be cut off
+    page.wait_for_timeout(600)
+    view = {'x': 0, 'width': 700}
+    cell = page.locator('.jp-OutputArea-output').first.bounding_box()
+    canvas = page.locator('canvas.hmer-ink-canvas').bounding_box()
+    for name, loc in [('canvas', page.locator('canvas.hmer-ink-canvas')), ('Save', page.locator('.hmer-pad-save')),
+                      ('status', page.locator('.hmer-pad-status')), ('Copy', page.locator('.hmer-pad-copy'))]:
+        box = loc.bounding_box()
+        if box is None or not (inside(box, view) and inside(box, cell)): errs.append(f'{name} is cut off in a narrow column: {box}')
+    if not errs: print(f'ok: at 700 px the canvas is {canvas["width"]:.0f} px wide, inside the output ({cell["width"]:.0f} px)')
+    page.screenshot(path=str(out.with_name(out.stem + '-narrow.png')), full_page=True)
+    return errs
+
 def test_pad(checkpoint:str, out:Path, timeout:float=150.) -> int:
     from playwright.sync_api import sync_playwright
     t_end = time.time() + timeout
@@ -160,7 +225,9 @@ def test_pad(checkpoint:str, out:Path, timeout:float=150.) -> int:
         with sync_playwright() as p:
             browser = launch(p)
             try:
-                page = browser.new_page(viewport={'width': 1100, 'height': 800})
+                context = browser.new_context(viewport={'width': 1100, 'height': 800})
+                context.grant_permissions(['clipboard-read', 'clipboard-write'], origin=f'http://127.0.0.1:{port}')
+                page = context.new_page()
                 page.set_default_timeout(30_000)
                 page.goto(f'http://127.0.0.1:{port}/lab/tree/pad.ipynb', timeout=left() * 1000)
                 page.locator('.jp-Notebook .jp-Cell').first.wait_for(timeout=min(60, left()) * 1000)
@@ -170,7 +237,8 @@ def test_pad(checkpoint:str, out:Path, timeout:float=150.) -> int:
                 canvas.scroll_into_view_if_needed()
                 draw(page, canvas, [[(60 + 8 * i, 60 + 5 * i) for i in range(15)],      # a slanted line
                                     [(200 + 30 * math.cos(k / 3), 110 + 30 * math.sin(k / 3)) for k in range(19)]])  # a circle
-                got = wait_json(state, lambda d: len(d['strokes']) >= 2 and d['latex'] is not None, min(60, left()))
+                got = wait_json(state, lambda d: len(d['strokes']) >= 2 and d['latex'] is not None and 'reading…' not in d['status'],
+                                min(60, left()))   # a reading of both strokes, not the last one kept while it comes
                 if got is None:
                     page.screenshot(path=str(out))
                     print('FAIL: the kernel did not read two strokes; state:', state.read_text()[:500] if state.exists() else None)
@@ -189,6 +257,8 @@ def test_pad(checkpoint:str, out:Path, timeout:float=150.) -> int:
                 out.with_suffix('.json').write_text(json.dumps(got))
                 print(f"ok: 2 strokes ({', '.join(str(len(s)) for s in got['strokes'])} points, t up to "
                       f"{got['strokes'][-1][-1][2]:.0f} ms), read {got['latex']!r}, typeset; screenshot {out}")
+                if errs := correct_in_page(page, state, got, field, out, left):
+                    print('FAIL:', '; '.join(errs)); page.screenshot(path=str(out)); return 1
                 return 0
             except Exception as e:
                 page.screenshot(path=str(out))
