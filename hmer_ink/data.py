@@ -57,9 +57,9 @@ class InkDataset:
 
 # %% ../nbs/05_data.ipynb #d8a0a36d
 def collate(items,                     # `(features (t, f), token ids)` pairs, as `InkDataset` gives them
-            pad_idx:int=Vocab.pad_idx, # fills the targets past each sample's end
-            bos_idx:int=Vocab.bos_idx, # starts every `y_in` (and ends the right-to-left `y_out`)
-            eos_idx:int=Vocab.eos_idx, # ends every `y_out` (and starts the right-to-left `y_in`)
+            pad_idx:int=PAD,           # fills the targets past each sample's end
+            bos_idx:int=BOS,           # starts every `y_in` (and ends the right-to-left `y_out`)
+            eos_idx:int=EOS,           # ends every `y_out` (and starts the right-to-left `y_in`)
             r2l:bool=False,            # also each sample right to left: targets get `b` more rows
            ):
     "Pad a list of `(features, ids)` into `(x (b,t,f), x_len (b,), y_in (b,l), y_out (b,l))`; `r2l`: (2b, l) targets"

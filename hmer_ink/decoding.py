@@ -10,7 +10,7 @@ import contextlib
 from typing import NamedTuple
 import numpy as np
 import torch, torch.nn as nn, torch.nn.functional as F
-from .core import exists, default
+from .core import exists, default, PAD, BOS, EOS
 
 # %% auto #0
 __all__ = ['NEG_INF', 'CTC_WEIGHT', 'R2L_WEIGHT', 'evaluating', 'ban', 'greedy_decode', 'BeamStep', 'beam_step', 'Finished',
@@ -42,9 +42,9 @@ def greedy_decode(model:nn.Module,   # an `HMERModel` with a decoder
                   x:torch.Tensor,     # (b, t, f) features
                   x_len:torch.Tensor, # (b,) valid lengths
                   max_len:int=200,    # most tokens per sample (eos excluded)
-                  pad_idx:int=0,      # never predicted
-                  bos_idx:int=1,      # the first input token; never predicted
-                  eos_idx:int=2,      # ends a sample's decoding
+                  pad_idx:int=PAD,    # never predicted
+                  bos_idx:int=BOS,    # the first input token; never predicted
+                  eos_idx:int=EOS,    # ends a sample's decoding
                  ) -> list[list[int]]:
     "Batched greedy decoding with the decoder's cache; token ids per sample, without bos/eos/pad"
     if not exists(getattr(model, 'decoder', None)):
@@ -80,7 +80,7 @@ class BeamStep(NamedTuple):
 
 def beam_step(scores:torch.Tensor, # (b, k) log-probs of the live beams (-inf: no beam)
               logp:torch.Tensor,   # (b * k, v) log-probs of their next token, row `i * k + j` for beam j of sample i
-              eos_idx:int=2,       # the token that ends a hypothesis
+              eos_idx:int=EOS,     # the token that ends a hypothesis
              ) -> BeamStep:
     "The hypotheses ending with eos now, and the `k` best continuations that do not"
     b, k = scores.shape
@@ -100,7 +100,7 @@ class Finished:
                  n:int,              # hypotheses kept per sample
                  max_len:int,        # most tokens per hypothesis
                  len_alpha:float=1., # scores are log p / (tokens + 1) ** len_alpha
-                 pad_idx:int=0,      # fills the tokens after a hypothesis's end
+                 pad_idx:int=PAD,    # fills the tokens after a hypothesis's end
                  device=None):       # where the scores and tokens live
         self.max_len, self.len_alpha, self.pad_idx = max_len, len_alpha, pad_idx
         self.score = torch.full((b, n), NEG_INF, device=device)  # (b, n) length-normalized, -inf: empty slot
@@ -134,7 +134,7 @@ def pick_beams(hist:torch.Tensor, # (b, k, n) tokens of each beam
 def forced_tokens(prefix:list[list[int]], # per sample, the tokens its hypotheses must start with
                   b:int,                  # samples
                   max_len:int=200,        # most tokens per hypothesis
-                  banned=(0, 1, 2),       # ids a prefix cannot hold: pad, bos, eos
+                  banned=(PAD, BOS, EOS), # ids a prefix cannot hold
                   device=None,            # where the tensor goes (default: the CPU)
                  ) -> torch.Tensor:       # (b, p) the prefixes, -1 past each one's end
     "The per-sample prefixes as one tensor; a `ValueError` for a prefix of the wrong count, length or tokens"
@@ -160,9 +160,9 @@ def decoder_beam_search(dec:nn.Module,        # a decoder with `init_state`, `st
                         n_best:int=1,         # hypotheses returned per sample (at most `beam`)
                         max_len:int=200,      # most tokens per hypothesis (eos excluded)
                         len_alpha:float=1.,   # scores are log p / (tokens + 1) ** len_alpha
-                        pad_idx:int=0,        # never predicted
-                        bos_idx:int=1,        # the first input token; never predicted
-                        eos_idx:int=2,        # ends a hypothesis
+                        pad_idx:int=PAD,      # never predicted
+                        bos_idx:int=BOS,      # the first input token; never predicted
+                        eos_idx:int=EOS,      # ends a hypothesis
                         scorer=None,          # a `CTCPrefixScorer` of the same samples: joint CTC/attention step scores
                         prefix:list[list[int]]|None=None, # per sample, tokens every hypothesis starts with (scored too)
                        ):
@@ -207,9 +207,9 @@ def beam_search(model:nn.Module,    # an `HMERModel` with a decoder
                 n_best:int=1,        # hypotheses returned per sample (at most `beam`)
                 max_len:int=200,     # most tokens per hypothesis (eos excluded)
                 len_alpha:float=1.,  # scores are log p / (tokens + 1) ** len_alpha
-                pad_idx:int=0,       # never predicted
-                bos_idx:int=1,       # the first input token; never predicted
-                eos_idx:int=2,       # ends a hypothesis
+                pad_idx:int=PAD,     # never predicted
+                bos_idx:int=BOS,     # the first input token; never predicted
+                eos_idx:int=EOS,     # ends a hypothesis
                 prefix:list[list[int]]|None=None, # per sample, tokens every hypothesis starts with
                ) -> list[list[tuple[list[int], float]]]:
     "Batched beam search; per sample, the `n_best` hypotheses as (ids without bos/eos/pad, score), best first"
@@ -241,8 +241,8 @@ def step_log_probs(dec,                  # a decoder: teacher-forced by `forward
                    mem:torch.Tensor,     # (b, s, d) encoder output
                    mem_len:torch.Tensor, # (b,) valid encoder steps
                    ids:list[list[int]],  # per sample, a hypothesis (no bos/eos)
-                   pad_idx:int=0,        # banned, as in the searches
-                   bos_idx:int=1,        # the first input token; banned
+                   pad_idx:int=PAD,      # banned, as in the searches
+                   bos_idx:int=BOS,      # the first input token; banned
                   ) -> list[torch.Tensor]: # per sample, (len(ids[i]) + 1, v)
     "Per sample, the decoder's next-token log-probabilities after each prefix of `ids[i]` (row j: after j tokens)"
     y_in = _teacher_inputs(ids, pad_idx, bos_idx, mem.device)
@@ -254,8 +254,8 @@ def token_attention(dec,                  # a decoder; only those with `cross_at
                     mem:torch.Tensor,     # (b, s, d) encoder output
                     mem_len:torch.Tensor, # (b,) valid encoder steps
                     ids:list[list[int]],  # per sample, a hypothesis (no bos/eos)
-                    pad_idx:int=0,        # the padding after a short hypothesis
-                    bos_idx:int=1,        # the first input token
+                    pad_idx:int=PAD,      # the padding after a short hypothesis
+                    bos_idx:int=BOS,      # the first input token
                    ) -> list[torch.Tensor]|None: # per sample, (len(ids[i]), mem_len[i]); None without `cross_attention`
     "Per sample, where the decoder looked in the memory as it read each token of `ids[i]` (each row sums to 1)"
     if not hasattr(dec, 'cross_attention'): return None
@@ -265,9 +265,9 @@ def token_attention(dec,                  # a decoder; only those with `cross_at
 # %% ../nbs/13_decoding.ipynb #c5dd736c
 def ctc_greedy_decode(ctc_logits:torch.Tensor, # (b, s, v)
                       mem_len:torch.Tensor,    # (b,) valid encoder steps
-                      blank_idx:int=0,         # the CTC blank
-                      bos_idx:int=1,           # never predicted
-                      eos_idx:int=2,           # never predicted
+                      blank_idx:int=PAD,       # the CTC blank
+                      bos_idx:int=BOS,         # never predicted
+                      eos_idx:int=EOS,         # never predicted
                      ) -> list[list[int]]:
     "Best-path CTC decoding: argmax per step, collapse repeats, drop blanks"
     best = ban(ctc_logits, [bos_idx, eos_idx]).argmax(-1)  # (b, s)
@@ -300,7 +300,7 @@ def _ctc_step(prefixes:list, pb:np.ndarray, pnb:np.ndarray, lp:np.ndarray, beam:
 
 def ctc_prefix_search(log_probs:np.ndarray, # (s, v) log-probs of one sample's valid steps (banned tokens at -inf)
                       beam:int=5,           # k, prefixes kept
-                      blank_idx:int=0,      # the CTC blank
+                      blank_idx:int=PAD,    # the CTC blank
                      ) -> list[tuple[list[int], float]]:
     "CTC prefix beam search over one sample: up to `beam` labellings with their log-probabilities, best first"
     prefixes, pb, pnb = [()], np.zeros(1), np.full(1, NEG_INF)  # the empty prefix, ending in blank with probability 1
@@ -313,9 +313,9 @@ def ctc_beam_search(ctc_logits:torch.Tensor, # (b, s, v)
                     mem_len:torch.Tensor,    # (b,) valid encoder steps
                     beam:int=5,              # k, prefixes kept per sample
                     n_best:int=1,            # labellings returned per sample
-                    blank_idx:int=0,         # the CTC blank
-                    bos_idx:int=1,           # never predicted
-                    eos_idx:int=2,           # never predicted
+                    blank_idx:int=PAD,       # the CTC blank
+                    bos_idx:int=BOS,         # never predicted
+                    eos_idx:int=EOS,         # never predicted
                    ) -> list[list[tuple[list[int], float]]]:
     "CTC prefix beam search; per sample, the `n_best` (ids, log-probability of the labelling), best first"
     log_probs = ban(ctc_logits.float().log_softmax(-1), [bos_idx, eos_idx]).cpu().numpy()  # (b, s, v)
@@ -326,7 +326,7 @@ def ctc_log_likelihood(ctc_logits:torch.Tensor, # (b, s, v)
                        mem_len:torch.Tensor,    # (b,) valid encoder steps
                        ids:list[list[int]],     # n labellings
                        sample:torch.Tensor,     # (n,) the sample each labelling belongs to
-                       blank_idx:int=0,         # the CTC blank
+                       blank_idx:int=PAD,       # the CTC blank
                       ) -> torch.Tensor:        # (n,)
     "CTC log-probabilities log p(ids[i] | sample[i])"
     log_probs = ctc_logits.float().log_softmax(-1).index_select(0, sample).transpose(0, 1)  # (s, n, v)
@@ -358,7 +358,7 @@ def rescore(hyps:list[list[tuple[list[int], float]]], # per sample, attention (i
             mem_len:torch.Tensor,     # (b,) valid encoder steps
             ctc_weight:float=CTC_WEIGHT, # λ, the CTC share of the score
             len_alpha:float=1.,       # the `len_alpha` the scores were normalized with
-            blank_idx:int=0,          # the CTC blank
+            blank_idx:int=PAD,        # the CTC blank
            ) -> list[list[tuple[list[int], float]]]:
     "Hypotheses re-ranked by `(1 - λ) · attention + λ · CTC` log-probabilities, normalized by length; best first"
     ctc = lambda ids, sample: ctc_log_likelihood(ctc_logits, mem_len, ids, sample, blank_idx)
@@ -370,9 +370,9 @@ def r2l_log_likelihood(dec,                  # a decoder trained in both directi
                        mem_len:torch.Tensor, # (b,) valid encoder steps
                        ids:list[list[int]],  # n hypotheses (no bos/eos)
                        sample:torch.Tensor,  # (n,) the sample each hypothesis belongs to
-                       pad_idx:int=0,        # banned
-                       bos_idx:int=1,        # ends a right-to-left reading
-                       eos_idx:int=2,        # starts it (and is banned)
+                       pad_idx:int=PAD,      # banned
+                       bos_idx:int=BOS,      # ends a right-to-left reading
+                       eos_idx:int=EOS,      # starts it (and is banned)
                       ) -> torch.Tensor:     # (n,)
     "Right-to-left log-probabilities log p(reversed ids[i], then bos | sample[i])"
     if not ids: return mem.new_zeros(0, dtype=torch.float32)
@@ -398,8 +398,8 @@ class CTCPrefixScorer:
                  mem_len:torch.Tensor,          # (b,) valid encoder steps
                  weight:float=CTC_WEIGHT,       # λ: step scores are (1 - λ) · attention + λ · CTC prefix gain
                  n_cand:int=8,                  # tokens per beam scored by CTC: the attention's best (others pruned)
-                 blank_idx:int=0,               # the CTC blank
-                 eos_idx:int=2,                 # scored by the labelling's full CTC probability
+                 blank_idx:int=PAD,             # the CTC blank
+                 eos_idx:int=EOS,               # scored by the labelling's full CTC probability
                 ):
         lp = ctc_logits.double().log_softmax(-1).clamp(min=-1e4)  # (b, s, v); float64 sums stay exact, no -inf (nor nan)
         steps = torch.arange(lp.shape[1], device=lp.device)  # (s,)

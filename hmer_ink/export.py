@@ -13,7 +13,7 @@ import numpy as np, torch, torch.nn as nn
 from fastcore.basics import patch
 from fastcore.script import call_parse, CliError
 import hmer_ink
-from .core import HmerError, BadInputError, exists
+from .core import HmerError, BadInputError, exists, PAD, BOS
 from .features import FeatureConfig
 from .latex import Vocab
 from .models.model import HMERModel, ModelConfig, ModelOutput, toy_batch
@@ -363,13 +363,13 @@ def compare_onnx(model:HMERModel,    # the PyTorch model (eval mode)
         init, step = FLAT[type(model.decoder)]
         st, st_o = init(model.decoder, mem, mem_len), onnx.decoder.init_state(mem, mem_len)
         diff.update(init=max(_gap(st[k], st_o[k]) for k in st), logits=0., state=0.)
-        tokens = torch.full_like(mem_len, 1)  # bos
+        tokens = torch.full_like(mem_len, BOS)
         for _ in range(n_steps):
             (logits, new), (logits_o, st_o) = step(model.decoder, tokens, **st), onnx.decoder.step(tokens, st_o)
             st = {**st, **new}
             diff['logits'] = max(diff['logits'], _gap(logits, logits_o))
             diff['state'] = max(diff['state'], *(_gap(st[k], st_o[k]) for k in new))
-            tokens = decoding.ban(logits, [0, 1]).argmax(-1)
+            tokens = decoding.ban(logits, [PAD, BOS]).argmax(-1)
     return diff
 
 def _verify(model:HMERModel, out:Path, tol:float=1e-3, name=None):

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from fastcore.basics import patch
-from .core import BadInputError, atomic_write, exists
+from .core import BadInputError, atomic_write, exists, PAD, BOS, EOS, UNK
 
 # %% auto #0
 __all__ = ['MAX_DEPTH', 'tokenize', 'detokenize', 'normalize_latex', 'Vocab']
@@ -302,8 +302,8 @@ def normalize_latex(
 # %% ../nbs/02_latex.ipynb #1d98ea41
 class Vocab:
     "Token <-> id mapping with fixed special ids"
-    specials = ['<pad>', '<bos>', '<eos>', '<unk>']
-    pad_idx, bos_idx, eos_idx, unk_idx = 0, 1, 2, 3
+    specials = ['<pad>', '<bos>', '<eos>', '<unk>']   # at ids PAD, BOS, EOS, UNK
+    pad_idx, bos_idx, eos_idx, unk_idx = PAD, BOS, EOS, UNK
 
     def __init__(self, tokens:list[str]):  # the non-special tokens, in id order (specials in it are ignored)
         self.itos = self.specials + list(dict.fromkeys(t for t in tokens if t not in self.specials))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from rapidfuzz.distance import Levenshtein, LCSseq
+from .core import PAD
 from .latex import normalize_latex, tokenize
 
 # %% auto #0
@@ -108,7 +109,7 @@ def token_accuracy(*,
 def teacher_forced_accuracy(
     logits,            # (b, l, v) decoder scores
     targets,           # (b, l) target ids (`y_out`)
-    pad_idx:int=0,     # id of the padding, not counted
+    pad_idx:int=PAD,   # id of the padding, not counted
 ):
     "Share of non-pad target positions where `logits` (b, l, v) rank `targets` (b, l) first; a 0-d tensor"
     mask = targets != pad_idx  # (b, l)

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np, torch
 from fastcore.basics import patch, str_enum
 from fastcore.script import call_parse, CliError
-from .core import HmerError, BadInputError, atomic_write, asset_path, default, exists, pick_device
+from .core import HmerError, BadInputError, atomic_write, asset_path, default, exists, pick_device, EOS
 from .inkml import LABEL_KEYS, Ink, Symbol, read_inkml, plot_ink, mathtext_label
 from .features import FeatureConfig, prepare, point_strokes
 from .datasets import find_inkml
@@ -138,7 +138,7 @@ def hypotheses(model:HMERModel,    # decoded by its decoder when it has one, els
         if logps is None and exists(model.decoder): logps = decoding.step_log_probs(model.decoder, mem, mem_len, best)
         return hyps, logps, decoding.token_attention(model.decoder, mem, mem_len, best)
 
-def _scored(model:HMERModel, mem, mem_len, given:list[list[int]], eos_idx:int=2) -> tuple[list, list[torch.Tensor]]:
+def _scored(model:HMERModel, mem, mem_len, given:list[list[int]], eos_idx:int=EOS) -> tuple[list, list[torch.Tensor]]:
     "Each reading of `given` as a one-hypothesis list scored by its mean log-probability (eos included), and its (l + 1, v) log-probs"
     if not exists(model.decoder): raise ValueError('scoring a given reading needs a model with an attention decoder')
     logps = decoding.step_log_probs(model.decoder, mem, mem_len, given)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 import torch, torch.nn as nn, torch.nn.functional as F
-from ..core import exists
+from ..core import exists, PAD, BOS, EOS
 from .encoders import TransformerEncoder, BiLSTMEncoder, CNNEncoder, n_halvings
 from .decoders import TransformerDecoder, LSTMDecoder
 
@@ -147,7 +147,7 @@ class HMERModel(nn.Module):
 # %% ../../nbs/12_models.model.ipynb #a3b78454
 def toy_batch(b:int=4,           # samples
               n_features:int=6,  # f, features per point
-              vocab_size:int=12, # v; tokens are drawn from 3 (after pad, bos, eos) to v - 1
+              vocab_size:int=12, # v; tokens are drawn from EOS + 1 = 3 (after pad, bos, eos) to v - 1
               t_range=(40, 64),  # (min, max) points per sample, inclusive
               l_range=(3, 6),    # (min, max) tokens per sample before eos, inclusive
               seed:int=0,        # seed of the random generator
@@ -161,8 +161,8 @@ def toy_batch(b:int=4,           # samples
     y_in = torch.zeros(b, int(n_tok.max()) + 1, dtype=torch.long)  # (b, l)
     y_out = torch.zeros_like(y_in)
     for i, n in enumerate(n_tok.tolist()):
-        toks = torch.randint(3, vocab_size, (n,), generator=g)
-        y_in[i, :n + 1], y_out[i, :n + 1] = torch.cat([torch.tensor([1]), toks]), torch.cat([toks, torch.tensor([2])])
+        toks = torch.randint(EOS + 1, vocab_size, (n,), generator=g)
+        y_in[i, :n + 1], y_out[i, :n + 1] = torch.cat([torch.tensor([BOS]), toks]), torch.cat([toks, torch.tensor([EOS])])
     return x, x_len, y_in, y_out
 
 # %% ../../nbs/12_models.model.ipynb #0eb00497
@@ -170,8 +170,8 @@ class HMERLoss:
     "Label-smoothed cross-entropy (ignoring pad) + `ctc_weight` × CTC; CTC alone for CTC-only models"
     def __init__(self, label_smoothing:float=0.1, # on the decoder's cross-entropy
                  ctc_weight:float=0.,             # weight of the CTC term next to the cross-entropy
-                 pad_idx:int=0,                   # ignored by the cross-entropy; also the CTC blank
-                 eos_idx:int=2,                   # dropped from CTC targets
+                 pad_idx:int=PAD,                 # ignored by the cross-entropy; also the CTC blank
+                 eos_idx:int=EOS,                 # dropped from CTC targets
                  blank_idx:int|None=None):        # CTC blank: `pad_idx` unless given (pad never occurs inside a target)
         self.label_smoothing, self.ctc_weight, self.pad_idx, self.eos_idx = label_smoothing, ctc_weight, pad_idx, eos_idx
         self.blank_idx = pad_idx if blank_idx is None else blank_idx
