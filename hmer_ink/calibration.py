@@ -148,7 +148,8 @@ def oracle_scores(samples:pd.DataFrame, # rows of `EvalResult.per_sample` (dist,
     return out | dict(reread_share=_ratio(out['reread_fixed'], n), alt_reread_share=_ratio(out['alt_reread_fixed'], n))
 
 # %% ../nbs/41a_calibration.ipynb #7f68c920
-def can_force(recognizer) -> bool:
+def can_force(recognizer, # a `Recognizer`, or a stand-in with its `predict_inks`
+             ) -> bool:
     "Has `recognizer` a vocabulary and an attention decoder, so that it can score given readings and force tokens?"
     return hasattr(recognizer, 'vocab') and exists(getattr(getattr(recognizer, 'model', None), 'decoder', None))
 
@@ -211,7 +212,12 @@ def token_rows(idx:int,           # the input the reading is of
     return [dict(idx=idx, pos=k, token=t['latex'], p=t['p'], correct=c) for k, (t, c) in enumerate(zip(tokens, ok))]
 
 # %% ../nbs/41a_calibration.ipynb #fb75c516
-def reread_fixes(recognizer, inks:list[Ink], rows:list[dict], beam:int, batch_size:int) -> list[bool]:
+def reread_fixes(recognizer,       # a `Recognizer` with an attention decoder (`can_force`)
+                 inks:list[Ink],   # the inks of the one-error readings, labelled
+                 rows:list[dict],  # their rows, each with `err_pos`: the position of the one error
+                 beam:int,         # beam width of the re-reading
+                 batch_size:int,   # inks re-read together
+                ) -> list[bool]:
     "Per ink and its one-error row: is the reading exact once the truth's tokens up to `err_pos` are forced?"
     truths = [label_tokens(k.label) for k in inks]
     pre = []

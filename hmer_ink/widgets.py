@@ -168,7 +168,8 @@ def save(self:DrawingPad, path,             # an .inkml file in a folder that ex
     write_inkml(self.to_ink(default(label, self.latex) or None), path)
     return path
 
-def next_free(path) -> Path:
+def next_free(path, # the file name wanted
+             ) -> Path:
     "`path`, or the first of `stem-2.inkml`, `stem-3.inkml`, ... after it that does not exist"
     path = Path(path)
     m = re.fullmatch(r'(.*?)-(\d+)', path.stem)
