@@ -165,18 +165,21 @@ def decoder_beam_search(dec:nn.Module,        # a decoder with `init_state`, `st
                         eos_idx:int=EOS,      # ends a hypothesis
                         scorer=None,          # a `CTCPrefixScorer` of the same samples: joint CTC/attention step scores
                         prefix:list[list[int]]|None=None, # per sample, tokens every hypothesis starts with (scored too)
+                        prefill:bool=True,    # the tokens all prefixes have in one decoder pass (`dec.prefill`), not a step each
                        ):
     "Batched beam search of decoder `dec` over `mem` (b, s, d); per sample, the `n_best` (ids, score), best first"
     b, k, dev = mem.shape[0], beam, mem.device
     forced = forced_tokens(prefix, b, max_len, (pad_idx, bos_idx, eos_idx), dev) if exists(prefix) else None  # (b, p)
-    state = dec.reorder(dec.init_state(mem, mem_len), torch.arange(b, device=dev).repeat_interleave(k))  # b * k rows
+    n0 = _shared_prefix(dec, forced, scorer, max_len) if prefill else 0
+    state, start = _prefilled(dec, dec.init_state(mem, mem_len), forced, n0, pad_idx, bos_idx)  # (b,) log-probs of n0 tokens
+    state = dec.reorder(state, torch.arange(b, device=dev).repeat_interleave(k))  # b * k rows
     scores = torch.full((b, k), NEG_INF, device=dev)  # (b', k) running log-probs of the live beams
-    scores[:, 0] = 0.  # the k beams start identical: only beam 0 may extend at the first step
+    scores[:, 0] = start  # the k beams start identical: only beam 0 may extend at the first step
     rows, fin = torch.arange(b, device=dev), Finished(b, k, max_len, len_alpha, pad_idx, dev)  # (b',) live samples
-    hist = torch.empty(b, k, 0, dtype=torch.long, device=dev)  # (b', k, n) tokens so far
-    tokens = torch.full((b * k,), bos_idx, device=dev)  # (b' * k,) last token of each row
+    hist = forced[:, None, :n0].expand(b, k, n0).clone() if n0 else torch.empty(b, k, 0, dtype=torch.long, device=dev)  # (b', k, n)
+    tokens = (forced[:, n0 - 1] if n0 else torch.full((b,), bos_idx, device=dev)).repeat_interleave(k)  # (b' * k,) last token
     ctc = scorer.init_state(torch.arange(b, device=dev).repeat_interleave(k)) if scorer else None
-    for n in range(1, max_len + 1):
+    for n in range(n0 + 1, max_len + 1):
         logits, state = dec.step(tokens, state)
         logp = ban(logits.float(), [pad_idx, bos_idx]).log_softmax(-1)  # (b' * k, v)
         f = forced[rows, n - 1].repeat_interleave(k) if exists(forced) and n <= forced.shape[1] else None  # (b' * k,)
@@ -220,6 +223,21 @@ def beam_search(model:nn.Module,    # an `HMERModel` with a decoder
         mem, mem_len = model.encode(x, x_len)
         return decoder_beam_search(model.decoder, mem, mem_len, beam, n_best, max_len, len_alpha,
                                    pad_idx, bos_idx, eos_idx, prefix=prefix)
+
+# %% ../nbs/13_decoding.ipynb #00711823
+def _shared_prefix(dec, forced:torch.Tensor|None, scorer, max_len:int) -> int:
+    "How many forced tokens every sample's prefix has, when `dec` can prefill them (no CTC scorer on the steps)"
+    if forced is None or exists(scorer) or not hasattr(dec, 'prefill'): return 0
+    return min(int((forced >= 0).sum(1).min()), max_len - 1)
+
+def _prefilled(dec, state:dict, forced:torch.Tensor|None, n0:int, pad_idx:int, bos_idx:int) -> tuple[dict, torch.Tensor|float]:
+    "The decoder's state after bos and the first `n0` forced tokens (b rows), and their summed log-probs (b,)"
+    if not n0: return state, 0.
+    b = forced.shape[0]
+    y_in = torch.cat([torch.full((b, 1), bos_idx, device=forced.device), forced[:, :n0 - 1]], 1)  # (b, n0): bos, tokens
+    logits, state = dec.prefill(y_in, state)  # (b, n0, v): row j predicts forced token j
+    logp = ban(logits.float(), [pad_idx, bos_idx]).log_softmax(-1)  # (b, n0, v)
+    return state, logp.gather(2, forced[:, :n0, None])[..., 0].sum(1)  # (b,)
 
 # %% ../nbs/13_decoding.ipynb #7f0b7fd5
 def _stepped(dec, mem:torch.Tensor, mem_len:torch.Tensor, y_in:torch.Tensor) -> torch.Tensor:

@@ -109,6 +109,15 @@ class TransformerDecoder(nn.Module):
             past.append(kv)
         return self.head(self.ln(x))[:, 0], {**state, 'past': past, 'pos': state['pos'] + 1}
 
+    def prefill(self, y_in, state):
+        "`step` over each token of `y_in` (b, l) from a fresh state, in one pass: logits (b, l, v) and the state after them"
+        if state['pos']: raise ValueError('prefill starts from the state `init_state` gives')
+        x, past = self.embed(y_in), []  # (b, l, d)
+        for blk, ckv in zip(self.blocks, state['cross']):
+            x, kv = blk(x, ckv, state['mask'])  # no cache yet: causal self-attention over y_in, and its keys/values
+            past.append(kv)
+        return self.head(self.ln(x)), {**state, 'past': past, 'pos': y_in.shape[1]}
+
     def reorder(self, state, idx, memory:bool=True):
         "Rows `idx` of the state; `memory=False` leaves the `memory_keys` entries (when `idx` only moves a sample's beams)"
         return reorder_state(state, idx, () if memory else self.memory_keys)
