@@ -15,8 +15,9 @@ from .core import exists, default, PAD, BOS, EOS
 # %% auto #0
 __all__ = ['NEG_INF', 'CTC_WEIGHT', 'R2L_WEIGHT', 'evaluating', 'ban', 'greedy_decode', 'BeamStep', 'beam_step', 'Finished',
            'pick_beams', 'forced_tokens', 'force', 'decoder_beam_search', 'beam_search', 'step_log_probs',
-           'token_attention', 'ctc_greedy_decode', 'ctc_prefix_search', 'ctc_beam_search', 'ctc_log_likelihood',
-           'mix_scores', 'rescore', 'r2l_log_likelihood', 'rescore_r2l', 'CTCPrefixScorer', 'search', 'decode']
+           'token_attention', 'teacher_forced', 'ctc_greedy_decode', 'ctc_prefix_search', 'ctc_beam_search',
+           'ctc_log_likelihood', 'mix_scores', 'rescore', 'r2l_log_likelihood', 'rescore_r2l', 'CTCPrefixScorer',
+           'search', 'decode']
 
 # %% ../nbs/13_decoding.ipynb #7e21873f
 NEG_INF = float('-inf')
@@ -265,8 +266,16 @@ def step_log_probs(dec,                  # a decoder: teacher-forced by `forward
     "Per sample, the decoder's next-token log-probabilities after each prefix of `ids[i]` (row j: after j tokens)"
     y_in = _teacher_inputs(ids, pad_idx, bos_idx, mem.device)
     logits = dec(mem, mem_len, y_in) if hasattr(dec, 'forward') else _stepped(dec, mem, mem_len, y_in)  # (b, l + 1, v)
+    return _log_probs(logits, ids, pad_idx, bos_idx)
+
+def _log_probs(logits:torch.Tensor, ids:list[list[int]], pad_idx:int, bos_idx:int) -> list[torch.Tensor]:
+    "Per sample, the rows of `logits` (b, l + 1, v) along its hypothesis, as log-probs with pad and bos banned"
     logp = ban(logits.float(), [pad_idx, bos_idx]).log_softmax(-1)  # (b, l + 1, v)
     return [logp[i, :len(h) + 1] for i, h in enumerate(ids)]
+
+def _rows(a:torch.Tensor, ids:list[list[int]], mem_len:torch.Tensor) -> list[torch.Tensor]:
+    "Per sample, its tokens' rows of the attention `a` (b, l + 1, s) over its own memory steps"
+    return [a[i, :len(h), :int(n)].float().cpu() for i, (h, n) in enumerate(zip(ids, mem_len))]
 
 def token_attention(dec,                  # a decoder; only those with `cross_attention` (Transformer) have one to show
                     mem:torch.Tensor,     # (b, s, d) encoder output
@@ -277,8 +286,19 @@ def token_attention(dec,                  # a decoder; only those with `cross_at
                    ) -> list[torch.Tensor]|None: # per sample, (len(ids[i]), mem_len[i]); None without `cross_attention`
     "Per sample, where the decoder looked in the memory as it read each token of `ids[i]` (each row sums to 1)"
     if not hasattr(dec, 'cross_attention'): return None
-    a = dec.cross_attention(mem, mem_len, _teacher_inputs(ids, pad_idx, bos_idx, mem.device))  # row j reads token j
-    return [a[i, :len(h), :int(n)].float().cpu() for i, (h, n) in enumerate(zip(ids, mem_len))]
+    return _rows(dec.cross_attention(mem, mem_len, _teacher_inputs(ids, pad_idx, bos_idx, mem.device)), ids, mem_len)  # row j reads token j
+
+def teacher_forced(dec,                  # a decoder
+                   mem:torch.Tensor,     # (b, s, d) encoder output
+                   mem_len:torch.Tensor, # (b,) valid encoder steps
+                   ids:list[list[int]],  # per sample, a hypothesis (no bos/eos)
+                   pad_idx:int=PAD, bos_idx:int=BOS,
+                  ) -> tuple[list[torch.Tensor], list[torch.Tensor]|None]:
+    "`step_log_probs` and `token_attention` of `ids`, from one decoder pass where the decoder can show its attention"
+    if not hasattr(dec, 'cross_attention'): return step_log_probs(dec, mem, mem_len, ids, pad_idx, bos_idx), None
+    ws = []
+    logits = dec(mem, mem_len, _teacher_inputs(ids, pad_idx, bos_idx, mem.device), weights=ws)  # (b, l + 1, v)
+    return _log_probs(logits, ids, pad_idx, bos_idx), _rows(torch.stack(ws).mean((0, 2)), ids, mem_len)
 
 # %% ../nbs/13_decoding.ipynb #c5dd736c
 def ctc_greedy_decode(ctc_logits:torch.Tensor, # (b, s, v)

@@ -129,21 +129,20 @@ def hypotheses(model:HMERModel,    # decoded by its decoder when it has one, els
               ) -> list[list[tuple[list[int], float]]] | tuple[list, list[torch.Tensor]|None, list[torch.Tensor]|None]:
     "Up to `n_best` (token ids, score) per sample, best first; with `tokens`, and along each best its (l + 1, v) log-probs and (l, s) cross-attention"
     with decoding.evaluating(model):
+        if exists(given) and not exists(model.decoder): raise ValueError('scoring a given reading needs a model with an attention decoder')
         mem, mem_len = model.encode(x, x_len)
-        if exists(given): hyps, logps = _scored(model, mem, mem_len, given)
-        else: hyps, logps = decoding.search(model, mem, mem_len, max_len=max_tokens(model), beam=max(beam, n_best),
-                                            n_best=n_best, prefix=prefix), None
-        if not tokens: return hyps
-        best = [h[0][0] if h else [] for h in hyps]
-        if logps is None and exists(model.decoder): logps = decoding.step_log_probs(model.decoder, mem, mem_len, best)
-        return hyps, logps, decoding.token_attention(model.decoder, mem, mem_len, best)
+        hyps = None if exists(given) else decoding.search(model, mem, mem_len, max_len=max_tokens(model),
+                                                            beam=max(beam, n_best), n_best=n_best, prefix=prefix)
+        if not (tokens or exists(given)): return hyps
+        best = given if exists(given) else [h[0][0] if h else [] for h in hyps]
+        logps, atts = decoding.teacher_forced(model.decoder, mem, mem_len, best) if exists(model.decoder) else (None, None)
+        if exists(given): hyps = _scored(given, logps)
+        return (hyps, logps, atts) if tokens else hyps
 
-def _scored(model:HMERModel, mem, mem_len, given:list[list[int]], eos_idx:int=EOS) -> tuple[list, list[torch.Tensor]]:
-    "Each reading of `given` as a one-hypothesis list scored by its mean log-probability (eos included), and its (l + 1, v) log-probs"
-    if not exists(model.decoder): raise ValueError('scoring a given reading needs a model with an attention decoder')
-    logps = decoding.step_log_probs(model.decoder, mem, mem_len, given)
+def _scored(given:list[list[int]], logps:list[torch.Tensor], eos_idx:int=EOS) -> list:
+    "Each reading of `given` as a one-hypothesis list scored by its mean log-probability (eos included) under `logps` (l + 1, v)"
     picked = [lp[torch.arange(len(ids) + 1), torch.tensor([*ids, eos_idx])] for ids, lp in zip(given, logps)]  # (l + 1,) each
-    return [[(list(ids), p.mean().item())] for ids, p in zip(given, picked)], logps
+    return [[(list(ids), p.mean().item())] for ids, p in zip(given, picked)]
 
 # %% ../nbs/40_predict.ipynb #cf111013
 def token_table(ids:list[int],               # the token ids of a reading

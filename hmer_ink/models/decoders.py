@@ -82,16 +82,17 @@ class TransformerDecoder(nn.Module):
         if end > self.max_len: raise ValueError(f"target length {end} exceeds the decoder's max_len={self.max_len}")
         return self.drop(self.tok_emb(y) + self.pos_emb(torch.arange(start, end, device=y.device)))  # (b, l, d)
 
-    def forward(self, mem, mem_len, y_in):
+    def forward(self, mem, mem_len, y_in,
+                weights:list|None=None): # when a list, each block's cross-attention weights (b, h, l, s) are appended to it
         "Teacher-forced logits (b, l, v) for `y_in` (b, l) over `mem` (b, s, d)"
         mask, x = len_mask(mem_len, mem.shape[1])[:, None, None], self.embed(y_in)  # (b, 1, 1, s), (b, l, d)
-        for blk in self.blocks: x, _ = blk(x, blk.cross_attn.kv(mem), mask)
+        for blk in self.blocks: x, _ = blk(x, blk.cross_attn.kv(mem), mask, weights=weights)
         return self.head(self.ln(x))
 
     def cross_attention(self, mem, mem_len, y_in):
         "Teacher-forced cross-attention (b, l, s) of `y_in` (b, l) over `mem` (b, s, d): where each position looks, mean of heads and blocks"
-        mask, x, ws = len_mask(mem_len, mem.shape[1])[:, None, None], self.embed(y_in), []
-        for blk in self.blocks: x, _ = blk(x, blk.cross_attn.kv(mem), mask, weights=ws)
+        ws = []
+        self(mem, mem_len, y_in, weights=ws)
         return torch.stack(ws).mean((0, 2))
 
     def init_state(self, mem, mem_len):
