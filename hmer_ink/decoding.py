@@ -292,7 +292,8 @@ def teacher_forced(dec,                  # a decoder
                    mem:torch.Tensor,     # (b, s, d) encoder output
                    mem_len:torch.Tensor, # (b,) valid encoder steps
                    ids:list[list[int]],  # per sample, a hypothesis (no bos/eos)
-                   pad_idx:int=PAD, bos_idx:int=BOS,
+                   pad_idx:int=PAD,      # banned, and the padding after a short hypothesis
+                   bos_idx:int=BOS,      # the first input token; banned
                   ) -> tuple[list[torch.Tensor], list[torch.Tensor]|None]:
     "`step_log_probs` and `token_attention` of `ids`, from one decoder pass where the decoder can show its attention"
     if not hasattr(dec, 'cross_attention'): return step_log_probs(dec, mem, mem_len, ids, pad_idx, bos_idx), None
