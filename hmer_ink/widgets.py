@@ -72,7 +72,7 @@ class DrawingPad:
         self.canvas = InkCanvas(width=width, height=height)
         self.canvas.observe(self._changed, 'strokes')
         self.canvas.on_msg(self._canvas_msg)
-        self.math, self.status, self.choices = W.HTMLMath(), W.HTML(), W.HTML()
+        self.math, self.status = W.HTMLMath(), W.HTML()
         self.tokens_row, self.alternatives_row, self.nbest_box = _row(cls='hmer-pad-tokens'), _row(cls='hmer-pad-alts'), W.VBox()
         self.source = W.Text(placeholder='the reading appears here', layout=W.Layout(flex='1 1 12em', min_width='8em'))
         self.source.observe(self._edited, 'value')
