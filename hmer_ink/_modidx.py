@@ -663,6 +663,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'hmer_ink.metrics.confusions': ('metrics.html#confusions', 'hmer_ink/metrics.py'),
                                   'hmer_ink.metrics.edit_distance': ('metrics.html#edit_distance', 'hmer_ink/metrics.py'),
                                   'hmer_ink.metrics.edit_ops': ('metrics.html#edit_ops', 'hmer_ink/metrics.py'),
+                                  'hmer_ink.metrics.edit_positions': ('metrics.html#edit_positions', 'hmer_ink/metrics.py'),
                                   'hmer_ink.metrics.expression_rate': ('metrics.html#expression_rate', 'hmer_ink/metrics.py'),
                                   'hmer_ink.metrics.label_tokens': ('metrics.html#label_tokens', 'hmer_ink/metrics.py'),
                                   'hmer_ink.metrics.score_all': ('metrics.html#score_all', 'hmer_ink/metrics.py'),

@@ -8,10 +8,9 @@ from __future__ import annotations
 import inspect, math, time
 import numpy as np, pandas as pd
 from matplotlib.figure import Figure
-from rapidfuzz.distance import Levenshtein
 from .core import *
 from .inkml import Ink
-from .metrics import label_tokens, _ratio, _check_tokens
+from .metrics import label_tokens, _ratio, edit_positions
 from .predict import forced_prefix, reading_ids
 
 # %% auto #0
@@ -27,8 +26,7 @@ def token_errors(*,
     truth,   # the truth's tokens
 ) -> list[tuple[str, int, int]]:
     "Edits of an edit-distance alignment turning `pred` into `truth`: (kind, pred position, truth position)"
-    _check_tokens(pred, truth)
-    return [(_KINDS[op], i, j) for op, i, j in Levenshtein.editops(list(pred), list(truth)).as_list()]
+    return [(_KINDS[op], i, j) for op, i, j in edit_positions(pred, truth)]
 
 def token_correct(*,
     pred,    # the reading's tokens

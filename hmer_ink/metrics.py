@@ -12,8 +12,8 @@ from .core import PAD
 from .latex import normalize_latex, tokenize
 
 # %% auto #0
-__all__ = ['edit_distance', 'edit_ops', 'label_tokens', 'cer', 'expression_rate', 'within_errors', 'token_accuracy',
-           'teacher_forced_accuracy', 'score_all', 'confusions', 'stroke_alignment']
+__all__ = ['edit_distance', 'edit_positions', 'edit_ops', 'label_tokens', 'cer', 'expression_rate', 'within_errors',
+           'token_accuracy', 'teacher_forced_accuracy', 'score_all', 'confusions', 'stroke_alignment']
 
 # %% ../nbs/20_metrics.ipynb #aa555097
 def _check_tokens(*seqs):
@@ -28,15 +28,21 @@ def edit_distance(
     _check_tokens(a, b)
     return Levenshtein.distance(list(a), list(b))
 
+def edit_positions(
+    a,   # the token sequence edited (not a string)
+    b,   # the token sequence it becomes
+) -> list[tuple[str, int, int]]:
+    "Edits turning `a` into `b` as ('replace' | 'delete' | 'insert', position in `a`, position in `b`)"
+    _check_tokens(a, b)
+    return Levenshtein.editops(list(a), list(b)).as_list()
+
 def edit_ops(
     a,   # the token sequence edited (not a string)
     b,   # the token sequence it becomes
 ) -> list[tuple[str, str|None, str|None]]:
     "Edits turning `a` into `b`: ('replace', a_tok, b_tok), ('delete', a_tok, None), ('insert', None, b_tok)"
-    _check_tokens(a, b)
     a, b = list(a), list(b)
-    return [(op, a[i] if op != 'insert' else None, b[j] if op != 'delete' else None)
-            for op, i, j in Levenshtein.editops(a, b).as_list()]
+    return [(op, a[i] if op != 'insert' else None, b[j] if op != 'delete' else None) for op, i, j in edit_positions(a, b)]
 
 # %% ../nbs/20_metrics.ipynb #665b1238
 def label_tokens(
