@@ -186,6 +186,9 @@ def correct_in_page(page, state:Path, got:dict, field, out:Path, left) -> list[s
     if copied != new['latex']: errs.append(f'Copy put {copied!r} on the clipboard, not {new["latex"]!r}')
     else: print(f'ok: Copy put {copied!r} on the clipboard')
     page.get_by_role('button', name='Eraser').click()                 # the eraser: tap the circle's stroke
+    # the mode goes through the kernel and back (cursor 'cell' once the canvas has it): tap only then
+    page.wait_for_function("document.querySelector('canvas.hmer-ink-canvas').style.cursor === 'cell'",
+                           timeout=min(20, left()) * 1000)
     box = page.locator('canvas.hmer-ink-canvas').bounding_box()
     page.mouse.click(box['x'] + 230, box['y'] + 110)
     owner = next((t['strokes'] for t in new['tokens'] if 1 in (t['strokes'] or [])), [1])   # the symbol of stroke 1
