@@ -12,25 +12,26 @@ with quiet_imports():  # no notices from fastai's own imports
     from fastai.data.load import DataLoader
     from fastai.data.core import DataLoaders
 from .core import *
-from .latex import tokenize, Vocab
+from .latex import tokenize, Vocab, symbol_label
 from .features import FeatureConfig, AugmentConfig, augment, resample_ink, featurize
 from .datasets import InkCache
 
 # %% auto #0
-__all__ = ['InkDataset', 'collate', 'BucketDL', 'make_dls']
+__all__ = ['InkDataset', 'token_strokes_truth', 'row_tokens', 'collate', 'BucketDL', 'make_dls']
 
 # %% ../nbs/05_data.ipynb #c66387a6
 class InkDataset:
-    "Items `(features (t, f) float32, token ids)` from `caches`; augmented when `augment_cfg` is given"
+    "Items `(features (t, f) float32, token ids)` from `caches` (with `align`, also each row's token); augmented when `augment_cfg` is given"
     def __init__(self, caches,                        # an `InkCache`, or a list of them (their items in order)
                  vocab:Vocab,                         # encodes the tokenized labels
                  feature_cfg:FeatureConfig,           # resampling and per-point features
                  augment_cfg:AugmentConfig|None=None, # None: no augmentation (validation)
                  seed:int=0,                          # seed of the augmentation random stream
                  limit:int|None=None,                 # use only the first `limit` items
+                 align:bool=False,                    # items also carry each row's token (`row_tokens`), for the alignment loss
                 ):
         self.caches = list(caches) if isinstance(caches, (list, tuple)) else [caches]
-        self.vocab, self.feature_cfg, self.augment_cfg = vocab, feature_cfg, augment_cfg
+        self.vocab, self.feature_cfg, self.augment_cfg, self.align = vocab, feature_cfg, augment_cfg, align
         self.offsets = np.cumsum([0] + [len(c) for c in self.caches])
         self.n = int(self.offsets[-1]) if limit is None else min(limit, int(self.offsets[-1]))
         self.labels = [l for c in self.caches for l in c.labels][:self.n]
@@ -49,21 +50,53 @@ class InkDataset:
         ink = self.ink(i)
         if exists(self.augment_cfg): ink = augment(ink, self.augment_cfg, self.rng)
         ink = resample_ink(ink, self.feature_cfg.resample_spacing)
-        return featurize(ink, self.feature_cfg), self.targets[i]
+        if not self.align: return featurize(ink, self.feature_cfg), self.targets[i]
+        rows = row_tokens(token_strokes_truth(tokenize(self.labels[i]), ink), [len(s) for s in ink.strokes])
+        return featurize(ink, self.feature_cfg), self.targets[i], rows
 
     def lengths(self) -> np.ndarray:
         "Sequence length of each item (points after resampling, before augmentation), for bucketing"
         return np.concatenate([c.n_resampled(self.feature_cfg.resample_spacing) for c in self.caches])[:self.n]
 
+# %% ../nbs/05_data.ipynb #f572cb7d
+def _key(tok:str) -> str: return '-' if tok == r'\frac' else tok   # a fraction is written as a bar
+
+def token_strokes_truth(tokens:list[str], # a label's tokens
+                        ink,              # its ink, with `symbols` (CROHME's segmentation) or None
+                       ) -> list[list[int]]:
+    "Per token, the strokes the segmentation gives it ([] for tokens without, and for every token when there is none)"
+    out = [[] for _ in tokens]
+    n, syms = len(ink.strokes), {}
+    for s in ink.symbols or []:
+        ids = [int(i) for i in s.stroke_ids if 0 <= int(i) < n]
+        tok = symbol_label(s.label) if ids else None
+        if exists(tok): syms.setdefault(_key(tok), []).append(ids)
+    toks = {}
+    for j, t in enumerate(tokens): toks.setdefault(_key(t), []).append(j)
+    left = lambda ids: min(float(ink.strokes[i][:, 0].min()) for i in ids if len(ink.strokes[i])) if any(len(ink.strokes[i]) for i in ids) else 0.
+    for k, js in toks.items():
+        ss = syms.get(k, [])
+        if len(ss) != len(js): continue   # not one to one: no guess
+        for j, ids in zip(js, sorted(ss, key=left)): out[j] = sorted(ids)
+    return out
+
+def row_tokens(strokes:list[list[int]], # per token, its strokes (`token_strokes_truth`)
+               stroke_lens,             # points of each stroke of the (resampled) ink, in order
+              ) -> np.ndarray:          # (t,) int64: the token each feature row belongs to, -1 for none
+    "The token of each feature row: the one whose strokes hold that row's stroke"
+    of_stroke = np.full(len(stroke_lens), -1, np.int64)
+    for j, ids in enumerate(strokes): of_stroke[ids] = j
+    return np.repeat(of_stroke, np.asarray(stroke_lens, np.int64))
+
 # %% ../nbs/05_data.ipynb #d8a0a36d
-def collate(items,                     # `(features (t, f), token ids)` pairs, as `InkDataset` gives them
+def collate(items,                     # `(features (t, f), token ids)` pairs, or triples with each row's token (`InkDataset`)
             pad_idx:int=PAD,           # fills the targets past each sample's end
             bos_idx:int=BOS,           # starts every `y_in` (and ends the right-to-left `y_out`)
             eos_idx:int=EOS,           # ends every `y_out` (and starts the right-to-left `y_in`)
             r2l:bool=False,            # also each sample right to left: targets get `b` more rows
            ):
-    "Pad a list of `(features, ids)` into `(x (b,t,f), x_len (b,), y_in (b,l), y_out (b,l))`; `r2l`: (2b, l) targets"
-    feats, ids = zip(*items)
+    "Pad `(features, ids)` items into `(x (b,t,f), x_len (b,), y_in (b,l), y_out (b,l))` (+ `row_tok (b,t)` from triples); `r2l`: (2b, l) targets"
+    feats, ids, *aligned = zip(*items)
     x_len = torch.tensor([len(f) for f in feats])
     x = torch.zeros(len(feats), int(x_len.max()), feats[0].shape[1])   # (b, t, f)
     for i, f in enumerate(feats): x[i, :len(f)] = torch.from_numpy(f)
@@ -73,7 +106,10 @@ def collate(items,                     # `(features (t, f), token ids)` pairs, a
     y_in = torch.full((len(rows), l), pad_idx, dtype=torch.long)       # (b, l), or (2b, l)
     y_out = torch.full((len(rows), l), pad_idx, dtype=torch.long)      # (b, l), or (2b, l)
     for i, (a, b) in enumerate(rows): y_in[i, :len(a)], y_out[i, :len(b)] = torch.tensor(a), torch.tensor(b)
-    return x, x_len, y_in, y_out
+    if not aligned: return x, x_len, y_in, y_out
+    row_tok = torch.full(x.shape[:2], -2, dtype=torch.long)             # (b, t): -1 a row of no token, -2 padding
+    for i, r in enumerate(aligned[0]): row_tok[i, :len(r)] = torch.from_numpy(r)
+    return x, x_len, y_in, y_out, row_tok
 
 # %% ../nbs/05_data.ipynb #2fd72ef7
 class BucketDL(DataLoader):
@@ -134,4 +170,6 @@ def make_dls(train_ds:InkDataset,    # training items: shuffled by length bucket
     trn = BucketDL(train_ds, train_ds.lengths(), bs=bs, shuffle=True, drop_last=True, pool=pool, r2l=r2l, **kw)
     val = BucketDL(valid_ds, valid_ds.lengths(), bs=default(valid_bs, bs * 2), shuffle=False, **kw)
     if exists(seed): trn.rng = random.Random(seed)
-    return DataLoaders(trn, val, device=device)
+    dls = DataLoaders(trn, val, device=device)
+    dls.n_inp = 3   # (x, x_len, y_in) go to the model; the rest, (y_out) or (y_out, row_tok), to the loss
+    return dls

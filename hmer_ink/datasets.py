@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 from fastcore.script import call_parse
 from .core import *
-from .inkml import Ink, read_inkml
+from .inkml import Ink, Symbol, read_inkml
 from .latex import normalize_latex
 from .features import normalize_ink
 
@@ -68,8 +68,9 @@ def pack_ink(ink:Ink,              # a parsed ink (normalized here)
     pts = [np.c_[s[:, :2], s[:, t_col] if t_col is not None else np.zeros(len(s))].astype(np.float32) for s in ink.strokes]
     points = np.concatenate(pts)
     _check_points(points, ink.path, max_points)
+    symbols = None if ink.symbols is None else [[s.label, [int(i) for i in s.stroke_ids]] for s in ink.symbols]
     return dict(points=points, stroke_lens=np.array([len(s) for s in pts], np.int64),
-                label=label or '', norm=norm, has_time=t_col is not None)
+                label=label or '', norm=norm, has_time=t_col is not None, symbols=symbols)
 
 def _pack_file(args):
     "Worker: read and pack one file; errors come back as strings"
@@ -78,7 +79,7 @@ def _pack_file(args):
     except Exception as e: return str(path), None, f'{type(e).__name__}: {e}'
 
 # %% ../nbs/04_datasets.ipynb #f5255e47
-CACHE_VERSION = 2          # 2: the HMER_INK_CACHE marker and the sources' fingerprint
+CACHE_VERSION = 3          # 2: the HMER_INK_CACHE marker and the sources' fingerprint; 3: the symbol segmentation
 CACHE_MARKER = 'HMER_INK_CACHE'   # the file that proves a folder was written by `build_cache`
 CACHE_FILES = frozenset({CACHE_MARKER, 'meta.json', 'points.f32', 'strokes.npy', 'samples.npy', 'index.jsonl',
                          'skipped.jsonl'})   # everything a cache folder holds
@@ -100,7 +101,8 @@ def _write_cache(results, tmp:Path, n:int, progress:bool):
             strokes.extend((n_pts + np.cumsum(p['stroke_lens'])).tolist())
             n_pts += len(p['points'])
             samples.append(len(strokes) - 1)
-            fi.write(json.dumps(dict(path=path, label=p['label'], norm=p['norm'], has_time=p['has_time'])) + '\n')
+            fi.write(json.dumps(dict(path=path, label=p['label'], norm=p['norm'], has_time=p['has_time'],
+                                    symbols=p['symbols'])) + '\n')
     np.save(tmp/'strokes.npy', np.array(strokes, np.int64))
     np.save(tmp/'samples.npy', np.array(samples, np.int64))
     with open(tmp/'skipped.jsonl', 'w') as f: f.writelines(json.dumps(s) + '\n' for s in skipped)
@@ -211,7 +213,7 @@ def _check_offsets(a:np.ndarray, end:int, name:str):
 
 #| export
 class InkCache:
-    "A packed split: `len`, `cache[i] -> Ink`, `labels` (normalized), `paths`; points are memory-mapped"
+    "A packed split: `len`, `cache[i] -> Ink` (with its symbol segmentation, if any), `labels` (normalized), `paths`; points are memory-mapped"
     def __init__(self, path, # a folder written by `build_cache`
                 ):
         self.path = Path(path)
@@ -233,6 +235,7 @@ class InkCache:
         rows = [json.loads(l) for l in open(self.path/'index.jsonl')]
         self.paths, self.raw_labels = [str(r['path']) for r in rows], [str(r['label']) for r in rows]
         self.labels, self.has_time = [str(r['norm']) for r in rows], np.array([bool(r['has_time']) for r in rows], bool)
+        self.symbols = [r.get('symbols') for r in rows]   # per sample, [[label, stroke ids], ...] or None
         _check_offsets(self.strokes, n, 'strokes.npy'); _check_offsets(self.samples, len(self.strokes) - 1, 'samples.npy')
         if len(rows) != len(self.samples) - 1: raise ValueError(f'index.jsonl has {len(rows)} rows for {len(self.samples) - 1} samples')
 
@@ -248,7 +251,9 @@ class InkCache:
     def __getitem__(self, i:int) -> Ink:
         chans = ('X', 'Y', 'T') if self.has_time[i] else ('X', 'Y')
         strokes = [s[:, :len(chans)].astype(np.float64) for s in self.stroke_arrays(i)]
-        return Ink(strokes=strokes, channels=chans, annotations={'normalizedLabel': self.labels[i]}, path=self.paths[i])
+        syms = None if self.symbols[i] is None else [Symbol(str(l), [int(k) for k in ids]) for l, ids in self.symbols[i]]
+        return Ink(strokes=strokes, channels=chans, annotations={'normalizedLabel': self.labels[i]}, symbols=syms,
+                   path=self.paths[i])
 
     @property
     def skipped(self) -> list[dict]:

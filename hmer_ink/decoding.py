@@ -283,10 +283,12 @@ def token_attention(dec,                  # a decoder; only those with `cross_at
                     ids:list[list[int]],  # per sample, a hypothesis (no bos/eos)
                     pad_idx:int=PAD,      # the padding after a short hypothesis
                     bos_idx:int=BOS,      # the first input token
+                    head:tuple[int, int]|None=None, # (block, head) to read alone; None: the mean of all heads and blocks
                    ) -> list[torch.Tensor]|None: # per sample, (len(ids[i]), mem_len[i]); None without `cross_attention`
     "Per sample, where the decoder looked in the memory as it read each token of `ids[i]` (each row sums to 1)"
     if not hasattr(dec, 'cross_attention'): return None
-    return _rows(dec.cross_attention(mem, mem_len, _teacher_inputs(ids, pad_idx, bos_idx, mem.device)), ids, mem_len)  # row j reads token j
+    y_in = _teacher_inputs(ids, pad_idx, bos_idx, mem.device)
+    return _rows(dec.cross_attention(mem, mem_len, y_in, head=head), ids, mem_len)  # row j reads token j
 
 def teacher_forced(dec,                  # a decoder
                    mem:torch.Tensor,     # (b, s, d) encoder output
@@ -294,12 +296,15 @@ def teacher_forced(dec,                  # a decoder
                    ids:list[list[int]],  # per sample, a hypothesis (no bos/eos)
                    pad_idx:int=PAD,      # banned, and the padding after a short hypothesis
                    bos_idx:int=BOS,      # the first input token; banned
+                   head:tuple[int, int]|None=None, # the attention of this (block, head) alone; None: the mean of all
                   ) -> tuple[list[torch.Tensor], list[torch.Tensor]|None]:
     "`step_log_probs` and `token_attention` of `ids`, from one decoder pass where the decoder can show its attention"
     if not hasattr(dec, 'cross_attention'): return step_log_probs(dec, mem, mem_len, ids, pad_idx, bos_idx), None
     ws = []
-    logits = dec(mem, mem_len, _teacher_inputs(ids, pad_idx, bos_idx, mem.device), weights=ws)  # (b, l + 1, v)
-    return _log_probs(logits, ids, pad_idx, bos_idx), _rows(torch.stack(ws).mean((0, 2)), ids, mem_len)
+    logits = dec(mem, mem_len, _teacher_inputs(ids, pad_idx, bos_idx, mem.device), weights=ws,
+                 weights_of=None if head is None else head[0])  # (b, l + 1, v)
+    att = torch.stack(ws).mean((0, 2)) if head is None else ws[0][:, head[1]]
+    return _log_probs(logits, ids, pad_idx, bos_idx), _rows(att, ids, mem_len)
 
 # %% ../nbs/13_decoding.ipynb #c5dd736c
 def ctc_greedy_decode(ctc_logits:torch.Tensor, # (b, s, v)

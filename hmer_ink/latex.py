@@ -13,7 +13,7 @@ from fastcore.basics import patch
 from .core import BadInputError, atomic_write, exists, PAD, BOS, EOS, UNK
 
 # %% auto #0
-__all__ = ['MAX_DEPTH', 'tokenize', 'detokenize', 'normalize_latex', 'Vocab']
+__all__ = ['MAX_DEPTH', 'tokenize', 'detokenize', 'normalize_latex', 'symbol_label', 'Vocab']
 
 # %% ../nbs/02_latex.ipynb #15637ca1
 _TOKEN_RE = re.compile(r'\\(?:mathbb\{[a-zA-Z]\}|begin\{[a-z]+\}|end\{[a-z]+\}|operatorname\*|[a-zA-Z]+|.)|\S', re.DOTALL)
@@ -298,6 +298,19 @@ def normalize_latex(
     try: toks = tokenize(s)
     except ValueError as e: raise ValueError(f"cannot normalize LaTeX {_quote(s)}: {e}") from None
     return detokenize(_emit(_Parser(_rewrite(toks), s).seq()))
+
+# %% ../nbs/02_latex.ipynb #85c78a74
+_KEEP = {r'\sqrt', r'\frac', r'\prime'}  # tokens normalize_latex rewrites when alone (they need arguments or a base)
+
+def symbol_label(label:str, # a segmented symbol's label, e.g. `\lt`
+                ) -> str|None:
+    "The MathWriting token a symbol's label stands for (`\\lt` -> `<`), or None when it is not one token"
+    try:
+        toks = tokenize(label.strip())
+        if len(toks) != 1 or toks[0] in _KEEP: return toks[0] if len(toks) == 1 else None
+        norm = tokenize(normalize_latex(toks[0]))
+    except ValueError: return None
+    return norm[0] if len(norm) == 1 else None
 
 # %% ../nbs/02_latex.ipynb #1d98ea41
 class Vocab:

@@ -11,29 +11,16 @@ from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 from .core import *
-from .inkml import Ink, read_inkml
-from .latex import normalize_latex, tokenize, detokenize
+from .inkml import Ink, Symbol, read_inkml
+from .latex import normalize_latex, tokenize, detokenize, symbol_label
 from .render import pen_stroke
 
 # %% auto #0
 __all__ = ['DIGITS', 'LATIN', 'GREEK', 'OPERATORS', 'RELATIONS', 'ARROWS', 'DELIMITERS', 'BIG_OPS', 'MISC', 'FUNCTIONS',
-           'STRUCTURES', 'SYMBOLS', 'SUPPORTED', 'ALIASES', 'symbol_label', 'normalize_symbol', 'crohme_writer',
-           'ink_symbols', 'mathwriting_symbols', 'SymbolBank', 'SynthError', 'LayoutError', 'Glyph', 'glyph_table',
-           'visible_tokens', 'display_fractions', 'layout', 'SynthConfig', 'fit_symbol', 'fit_radical', 'drawable',
-           'draw_glyph', 'synthesize']
-
-# %% ../nbs/06_synth.ipynb #62202633
-_KEEP = {r'\sqrt', r'\frac', r'\prime'}  # tokens normalize_latex rewrites when alone (they need arguments or a base)
-
-def symbol_label(label:str, # a segmented symbol's label, e.g. `\lt`
-                ) -> str|None:
-    "The MathWriting token a symbol's label stands for (`\\lt` -> `<`), or None when it is not one token"
-    try:
-        toks = tokenize(label.strip())
-        if len(toks) != 1 or toks[0] in _KEEP: return toks[0] if len(toks) == 1 else None
-        norm = tokenize(normalize_latex(toks[0]))
-    except ValueError: return None
-    return norm[0] if len(norm) == 1 else None
+           'STRUCTURES', 'SYMBOLS', 'SUPPORTED', 'ALIASES', 'normalize_symbol', 'crohme_writer', 'ink_symbols',
+           'mathwriting_symbols', 'SymbolBank', 'SynthError', 'LayoutError', 'Glyph', 'glyph_table', 'visible_tokens',
+           'display_fractions', 'layout', 'SynthConfig', 'fit_symbol', 'fit_radical', 'drawable', 'draw_glyph',
+           'synthesize']
 
 # %% ../nbs/06_synth.ipynb #1ac3bba1
 def normalize_symbol(strokes:list[np.ndarray], # one symbol's (n, 2+) strokes
@@ -503,7 +490,7 @@ def synthesize(label:str,                  # LaTeX (normalized here)
                sample_id:str|None=None,    # default: 16 random hex digits
                label_method:str|None=None, # `labelCreationMethod`, e.g. 'crohme' or 'recombined'
               ) -> Ink:
-    "A synthetic handwritten ink of `label` from `bank`'s symbols; `SynthError` when it cannot be made"
+    "A synthetic handwritten ink of `label` from `bank`'s symbols, segmented into its glyphs; `SynthError` when it cannot be made"
     cfg, norm = cfg or SynthConfig(), normalize_latex(label)
     glyphs = layout(norm)
     writer = bank.pick_writer([g.token for g in glyphs], rng)
@@ -512,4 +499,6 @@ def synthesize(label:str,                  # LaTeX (normalized here)
     ann = dict(label=label, normalizedLabel=norm, splitTagOriginal='synthetic', inkCreationMethod='hmer-ink-synthetic')
     if label_method: ann['labelCreationMethod'] = label_method
     ann['sampleId'] = sample_id or rng.bytes(8).hex()
-    return Ink(_timed(_hand(strokes, glyphs, rng, cfg), rng, cfg, units), ('X', 'Y', 'T'), ann)
+    ends = np.cumsum([0] + [len(ss) for ss in strokes])   # the glyphs' strokes follow each other, in order
+    symbols = [Symbol('-' if g.token == r'\frac' else g.token, list(range(a, b))) for g, a, b in zip(glyphs, ends[:-1], ends[1:])]
+    return Ink(_timed(_hand(strokes, glyphs, rng, cfg), rng, cfg, units), ('X', 'Y', 'T'), ann, symbols)

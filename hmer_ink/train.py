@@ -60,6 +60,8 @@ class LoopConfig:
     pct_start: float = 0.1                  # fraction of the schedule spent warming up
     label_smoothing: float = 0.1            # cross-entropy label smoothing
     ctc_weight: float = 0.3                 # weight of the encoder CTC loss when the model has a CTC head
+    align_weight: float = 0.                # weight of the stroke alignment loss on `model.align_head` (0: off; needs
+                                            # segmented training data: CROHME's traceGroups)
     clip: float = 1.0                       # gradient norm clipping (0: off)
     grad_accum: int = 1                     # accumulate gradients over this many batches
     precision: str = 'auto'                 # auto | fp32 | bf16 | fp16 (auto: bf16 on CPU/CUDA, fp16 on MPS)
@@ -166,6 +168,7 @@ def check_config(cfg:TrainConfig, # a config, from `load_config` or built in cod
               ('train.ctc_weight', t.ctc_weight, _number(t.ctc_weight, 0, 1.0001), 'a number in [0, 1]'),
               ('train.clip', t.clip, _number(t.clip), 'a finite number >= 0 (0: off)'),
               ('train.ema', t.ema, _number(t.ema, 0, 1), 'a number in [0, 1) (0: off)'),
+              ('train.align_weight', t.align_weight, _number(t.align_weight), 'a finite number >= 0 (0: off)'),
               ('train.max_minutes', t.max_minutes, t.max_minutes is None or _number(t.max_minutes, lo_open=True), 'a number > 0, or null'),
               ('train.threads', t.threads, t.threads is None or _count(t.threads), 'an integer >= 1, or null'),
               ('train.num_workers', t.num_workers, isinstance(t.num_workers, int) and t.num_workers >= 0, 'an integer >= 0')]
@@ -197,7 +200,8 @@ def build_datasets(cfg:TrainConfig,        # the run's config
     trn = [source_cache(root/p, cfg.data.cache_dir) for p in cfg.data.train]
     val = [source_cache(root/p, cfg.data.cache_dir) for p in cfg.data.valid]
     if vocab is None: vocab = Vocab.build([tokenize(l) for c in trn for l in c.labels])
-    train_ds = InkDataset(trn, vocab, cfg.features, cfg.augment, seed=cfg.train.seed, limit=cfg.data.max_train)
+    train_ds = InkDataset(trn, vocab, cfg.features, cfg.augment, seed=cfg.train.seed, limit=cfg.data.max_train,
+                          align=cfg.train.align_weight > 0)
     valid_ds = InkDataset(val, vocab, cfg.features, None, limit=cfg.data.max_valid)
     return train_ds, valid_ds, vocab
 
@@ -492,7 +496,10 @@ def build_learner(cfg:TrainConfig, # the run's config
     device = device or pick_device(cfg.train.device)
     model = HMERModel(cfg.model, n_features=cfg.features.n_features, vocab_size=len(vocab))
     ctc_w = cfg.train.ctc_weight if cfg.model.ctc else 0.
-    loss = HMERLoss(label_smoothing=cfg.train.label_smoothing, ctc_weight=ctc_w, pad_idx=Vocab.pad_idx)
+    if cfg.train.align_weight > 0 and not cfg.model.align_head:
+        raise ValueError('train.align_weight > 0 needs model.align_head=[block, head]: the cross-attention head to align')
+    loss = HMERLoss(label_smoothing=cfg.train.label_smoothing, ctc_weight=ctc_w, pad_idx=Vocab.pad_idx,
+                    align_weight=cfg.train.align_weight)
     prec = precision_callbacks(cfg.train.precision, device)
     ac = next((c for c in prec if isinstance(c, Autocast)), None)
     state = DecodeState(vocab, -(-cfg.train.eval_samples // world_size()), autocast=ac)   # each rank decodes its share
@@ -518,10 +525,11 @@ def init_path(init:str, # a checkpoint's path, or `bundled` for the package's de
     return asset_path(DEFAULT_MODEL) if init == 'bundled' else Path(init).expanduser()
 
 def _with_architecture(cfg:TrainConfig, ck:dict) -> TrainConfig:
-    "`cfg` with the model shape and feature settings of checkpoint `ck` (its weights fit only those); `model.r2l` may turn on"
+    "`cfg` with the model shape and feature settings of checkpoint `ck` (its weights fit only those); `model.r2l` may turn on, `model.align_head` be chosen"
     c = ck.get('config') or {}
     model = from_dict(ModelConfig, c.get('model') or {})
-    model = dataclasses.replace(model, r2l=model.r2l or cfg.model.r2l)   # any weights can learn to read both ways
+    model = dataclasses.replace(model, r2l=model.r2l or cfg.model.r2l,   # any weights can learn to read both ways
+                                align_head=cfg.model.align_head or model.align_head)   # and any head to align
     return dataclasses.replace(cfg, model=model,
                                features=from_dict(FeatureConfig, ck.get('features') or c.get('features') or {}))
 

@@ -83,17 +83,21 @@ class TransformerDecoder(nn.Module):
         return self.drop(self.tok_emb(y) + self.pos_emb(torch.arange(start, end, device=y.device)))  # (b, l, d)
 
     def forward(self, mem, mem_len, y_in,
-                weights:list|None=None): # when a list, each block's cross-attention weights (b, h, l, s) are appended to it
+                weights:list|None=None,      # when a list, each block's cross-attention weights (b, h, l, s) are appended to it
+                weights_of:int|None=None):   # only this block's (negative: from the end)
         "Teacher-forced logits (b, l, v) for `y_in` (b, l) over `mem` (b, s, d)"
         mask, x = len_mask(mem_len, mem.shape[1])[:, None, None], self.embed(y_in)  # (b, 1, 1, s), (b, l, d)
-        for blk in self.blocks: x, _ = blk(x, blk.cross_attn.kv(mem), mask, weights=weights)
+        pick = None if weights_of is None else range(len(self.blocks))[weights_of]
+        for i, blk in enumerate(self.blocks):
+            x, _ = blk(x, blk.cross_attn.kv(mem), mask, weights=weights if pick is None or i == pick else None)
         return self.head(self.ln(x))
 
-    def cross_attention(self, mem, mem_len, y_in):
-        "Teacher-forced cross-attention (b, l, s) of `y_in` (b, l) over `mem` (b, s, d): where each position looks, mean of heads and blocks"
+    def cross_attention(self, mem, mem_len, y_in,
+                        head:tuple[int, int]|None=None): # (block, head) to show alone; None: the mean of all
+        "Teacher-forced cross-attention (b, l, s) of `y_in` (b, l) over `mem` (b, s, d): where each position looks"
         ws = []
-        self(mem, mem_len, y_in, weights=ws)
-        return torch.stack(ws).mean((0, 2))
+        self(mem, mem_len, y_in, weights=ws, weights_of=None if head is None else head[0])
+        return torch.stack(ws).mean((0, 2)) if head is None else ws[0][:, head[1]]
 
     def init_state(self, mem, mem_len):
         "Memory keys/values per block, an empty self-attention cache and position 0"

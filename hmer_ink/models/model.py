@@ -5,6 +5,7 @@ trains them."""
 
 # %% ../../nbs/12_models.model.ipynb #09e39e51
 from __future__ import annotations
+import math
 from dataclasses import dataclass
 from typing import NamedTuple
 import torch, torch.nn as nn, torch.nn.functional as F
@@ -14,7 +15,7 @@ from .decoders import TransformerDecoder, LSTMDecoder
 
 # %% auto #0
 __all__ = ['ENCODERS', 'DECODERS', 'MODEL_PRESETS', 'ModelConfig', 'ModelOutput', 'make_encoder', 'make_decoder', 'n_params',
-           'HMERModel', 'toy_batch', 'HMERLoss', 'overfit']
+           'HMERModel', 'toy_batch', 'align_loss', 'HMERLoss', 'overfit']
 
 # %% ../../nbs/12_models.model.ipynb #6cbee18d
 ENCODERS = ('transformer', 'bilstm', 'cnn')
@@ -40,6 +41,7 @@ class ModelConfig:
     max_len: int = 256                # longest decoder input (bos + tokens) the transformer decoder's positions cover
     tie_embeddings: bool = True       # share the decoder's token embedding with its output head
     r2l: bool = False                 # the decoder also reads right to left (trained both ways; its beams rescored both ways)
+    align_head: list[int]|None = None # [block, head] of the transformer decoder's cross-attention trained onto each token's strokes
 
     def __post_init__(self):
         if self.decoder in ('none', 'None', ''): self.decoder = None
@@ -48,7 +50,15 @@ class ModelConfig:
         if self.decoder is None and not self.ctc: raise ValueError("a model needs a decoder or ctc=True (or both)")
         if self.decoder is None and self.r2l: raise ValueError("r2l=True reads right to left with the decoder: a model without one cannot")
         if self.d_model % self.n_heads: raise ValueError(f"d_model={self.d_model} is not divisible by n_heads={self.n_heads}")
+        if exists(self.align_head): self._check_align_head()
         n_halvings(self.subsample)
+
+    def _check_align_head(self):
+        h = self.align_head = list(self.align_head)
+        if self.decoder != 'transformer': raise ValueError(f'align_head needs the transformer decoder, not {self.decoder!r}')
+        if len(h) != 2 or not all(isinstance(i, int) and not isinstance(i, bool) for i in h) or \
+           not (-self.n_dec_layers <= h[0] < self.n_dec_layers and 0 <= h[1] < self.n_heads):
+            raise ValueError(f'align_head must be [block, head] with block in ±{self.n_dec_layers} and head in 0..{self.n_heads - 1}, got {h!r}')
 
     @classmethod
     def preset(cls, name:str='default', **overrides):
@@ -68,9 +78,10 @@ class _ModelOutput(NamedTuple):
     logits: torch.Tensor|None     # (b, l, v) decoder logits, or None (CTC-only model, or no `y_in`)
     ctc_logits: torch.Tensor|None # (b, s, v) CTC logits, or None (no CTC head)
     mem_len: torch.Tensor         # (b,) encoder output lengths
+    attn: torch.Tensor|None = None # (n·b, l, s) in training, the `align_head` cross-attention weights; else None
 
 class ModelOutput(_ModelOutput):
-    "What `HMERModel` returns: `logits` (b, l, v) | None, `ctc_logits` (b, s, v) | None, `mem_len` (b,)"
+    "What `HMERModel` returns: `logits` (b, l, v) | None, `ctc_logits` (b, s, v) | None, `mem_len` (b,), `attn` (b, l, s) | None"
     __slots__ = ()
     def __new__(cls, *args, **kwargs):
         if len(args) == 1 and not kwargs and isinstance(args[0], list): args = args[0]  # as fastai's `apply` rebuilds
@@ -124,12 +135,15 @@ class HMERModel(nn.Module):
     def forward(self, x, x_len, y_in=None) -> ModelOutput:
         "Decoder logits (n·b, l, v) for `y_in` (n·b, l: n blocks of b rows) and CTC logits (b, s, v), as the model has them"
         mem, mem_len = self.encoder(x, x_len)
-        logits = None
+        logits = attn = None
         if exists(self.decoder) and exists(y_in):
             n, rest = divmod(len(y_in), len(x))
             if rest or not n: raise ValueError(f'y_in has {len(y_in)} rows: not a whole multiple of the {len(x)} samples')
-            logits = self.decoder(mem.repeat(n, 1, 1), mem_len.repeat(n), y_in) if n > 1 else self.decoder(mem, mem_len, y_in)
-        return ModelOutput(logits, self.ctc_head(mem) if exists(self.ctc_head) else None, mem_len)
+            head, ws = self.cfg.align_head if self.training else None, []   # the aligned head's weights: for its loss
+            kw = dict(weights=ws, weights_of=head[0]) if exists(head) else {}
+            logits = self.decoder(mem.repeat(n, 1, 1), mem_len.repeat(n), y_in, **kw) if n > 1 else self.decoder(mem, mem_len, y_in, **kw)
+            if exists(head): attn = ws[0][:, head[1]]
+        return ModelOutput(logits, self.ctc_head(mem) if exists(self.ctc_head) else None, mem_len, attn)
 
     @property
     def n_params(self) -> int: return n_params(self)
@@ -166,14 +180,36 @@ def toy_batch(b:int=4,           # samples
     return x, x_len, y_in, y_out
 
 # %% ../../nbs/12_models.model.ipynb #0eb00497
+def align_loss(attn:torch.Tensor,    # (b, l, s) one head's cross-attention: row j is where the decoder looked for token j
+               mem_len:torch.Tensor, # (b,) valid memory steps
+               row_tok:torch.Tensor, # (b, t) the token of each feature row (-1: none, -2: padding), as `collate` makes it
+              ) -> torch.Tensor:
+    "KL divergence from each token's true memory steps (its strokes' rows, subsampled) to `attn`, mean over the tokens with strokes"
+    b, l, s = attn.shape
+    t_len = (row_tok > -2).sum(1).clamp(min=1)                       # (b,) valid rows
+    last = (mem_len - 1).clamp(min=0)[:, None]
+    step = torch.minimum(torch.arange(row_tok.shape[1], device=row_tok.device)[None] * mem_len[:, None] // t_len[:, None], last)  # (b, t)
+    keep = (row_tok >= 0) & (row_tok < l)
+    bi = torch.arange(b, device=row_tok.device)[:, None].expand_as(row_tok)[keep]
+    tgt = torch.zeros(b, l, s, device=attn.device).index_put_((bi, row_tok[keep], step[keep]),
+                                                             torch.ones(int(keep.sum()), device=attn.device), accumulate=True)
+    mass = tgt.sum(-1)  # (b, l)
+    has = mass > 0
+    if not has.any(): return attn.float().sum() * 0.   # nothing to align in this batch
+    p = tgt[has] / mass[has][:, None]  # (n, s) the true distribution of each token with strokes
+    logq = attn[has].float().clamp(min=1e-6).log()
+    return (p * (p.clamp(min=1e-12).log() - logq)).sum(-1).mean()
+
 class HMERLoss:
-    "Label-smoothed cross-entropy (ignoring pad) + `ctc_weight` × CTC; CTC alone for CTC-only models"
+    "Label-smoothed cross-entropy (ignoring pad) + `ctc_weight` × CTC (+ `align_weight` × `align_loss`); CTC alone for CTC-only models"
     def __init__(self, label_smoothing:float=0.1, # on the decoder's cross-entropy
                  ctc_weight:float=0.,             # weight of the CTC term next to the cross-entropy
                  pad_idx:int=PAD,                 # ignored by the cross-entropy; also the CTC blank
                  eos_idx:int=EOS,                 # dropped from CTC targets
-                 blank_idx:int|None=None):        # CTC blank: `pad_idx` unless given (pad never occurs inside a target)
+                 blank_idx:int|None=None,         # CTC blank: `pad_idx` unless given (pad never occurs inside a target)
+                 align_weight:float=0.):          # weight of `align_loss` on batches that carry `row_tok`
         self.label_smoothing, self.ctc_weight, self.pad_idx, self.eos_idx = label_smoothing, ctc_weight, pad_idx, eos_idx
+        self.align_weight = align_weight
         self.blank_idx = pad_idx if blank_idx is None else blank_idx
         self.last = {}
 
@@ -188,7 +224,8 @@ class HMERLoss:
         log_probs = ctc_logits.float().log_softmax(-1).transpose(0, 1)  # (s, b, v)
         return F.ctc_loss(log_probs, y_out[keep], mem_len, keep.sum(1), blank=self.blank_idx, zero_infinity=True)
 
-    def __call__(self, out:ModelOutput, y_out:torch.Tensor) -> torch.Tensor:
+    def __call__(self, out:ModelOutput, y_out:torch.Tensor,
+                 row_tok:torch.Tensor|None=None) -> torch.Tensor: # (b, t) each feature row's token, for the alignment term
         "Scalar loss of `out` against `y_out` (b, l) = [tok..., eos, pad...]"
         if not exists(out.logits):
             if not exists(out.ctc_logits): raise ValueError("the model output has neither decoder nor CTC logits")
@@ -205,6 +242,9 @@ class HMERLoss:
             if not exists(out.ctc_logits): raise ValueError("ctc_weight > 0 needs a model with a CTC head (ModelConfig.ctc)")
             ctc = self.ctc(out.ctc_logits, out.mem_len, y_out[:b])
             loss, self.last['ctc'] = loss + self.ctc_weight * ctc, ctc.detach()
+        if self.align_weight > 0 and exists(row_tok) and exists(out.attn):   # (attn is None outside training)
+            al = align_loss(out.attn[:b], out.mem_len, row_tok)
+            loss, self.last['align'] = loss + self.align_weight * al, al.detach()
         return loss
 
 # %% ../../nbs/12_models.model.ipynb #6e569d9f
