@@ -7,22 +7,17 @@ from the decoder's cross-attention (`predict.token_strokes`). Scored by `metrics
 right when one token holds exactly its strokes and has its label; a stroke is right when its token has its symbol's
 label. The rows: all readings, and the readings equal to the truth (where only the alignment can be wrong).
 """
-import argparse, sys, time
-from pathlib import Path
-from hmer_ink.core import shared_data
+import sys, time
+from _common import parser, data_folder
 from hmer_ink.inkml import read_inkml
 from hmer_ink.metrics import stroke_alignment
 from hmer_ink.predict import Recognizer
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument('--model', help='checkpoint (default: the bundled model)')
-    p.add_argument('--data', help="folder of segmented InkML files (default: shared_data('crohme/valid'))")
-    p.add_argument('--n', type=int, default=0, help='files (0: all)')
+    p = parser(__doc__, 0, 'files (0: all)')
     p.add_argument('--beam', type=int, default=5)
     a = p.parse_args()
-    data = Path(a.data) if a.data else shared_data('crohme/valid')
-    if data is None: sys.exit('bench_align: no --data given and no shared crohme/valid to default to')
+    data = data_folder(a, 'bench_align')
     files = sorted(data.glob('*.inkml'))[:a.n or None]
     inks = [i for f in files if (i := read_inkml(f)).symbols]
     if not inks: sys.exit(f'bench_align: no segmented InkML files in {data}')

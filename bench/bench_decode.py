@@ -19,11 +19,11 @@ search (top-k and bookkeeping in Python), the CTC head and the CTC rescoring of 
 wrapping those functions, so their sum is at most the total; what remains is `Recognizer`'s own work (batching,
 turning ids into LaTeX).
 """
-import argparse, contextlib, os, statistics, sys, tempfile, time
+import contextlib, os, statistics, sys, tempfile, time
 from collections import defaultdict
 from pathlib import Path
 import numpy as np, torch
-from hmer_ink.core import shared_data
+from _common import parser, data_folder
 from hmer_ink import decoding, predict as predict_mod
 from hmer_ink.predict import Recognizer
 
@@ -129,10 +129,7 @@ def profile(a, files) -> list[str]:
     return rows
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument('--model', help='checkpoint (default: the bundled model)')
-    p.add_argument('--data', help="folder of InkML files (default: shared_data('crohme/valid'))")
-    p.add_argument('--n', type=int, default=100, help='expressions')
+    p = parser(__doc__, 100, 'expressions')
     p.add_argument('--beams', type=int, nargs='+', default=[1, 5], help='beam widths (1: greedy; 5: the default)')
     p.add_argument('--threads', type=int, nargs='+', default=[1, 2])
     p.add_argument('--batch-sizes', type=int, nargs='+', default=[1, 32])
@@ -140,8 +137,7 @@ def main():
     p.add_argument('--onnx-dir', help='an export (hmer_ink_export --onnx) to run instead of exporting --model')
     p.add_argument('--profile', action='store_true', help='add the breakdown of 1-thread, batch-size-1 PyTorch decoding')
     a = p.parse_args()
-    data = Path(a.data) if a.data else shared_data('crohme/valid')
-    if data is None: sys.exit('bench_decode: no --data given and no shared crohme/valid to default to')
+    data = data_folder(a, 'bench_decode')
     files = sorted(Path(data).glob('*.inkml'))[:a.n]
     if not files: sys.exit(f'bench_decode: no .inkml files in {data}')
     load0 = load_avg()

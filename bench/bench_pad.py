@@ -9,10 +9,9 @@ Each file of --data (default: `crohme/valid`) is drawn into a `DrawingPad` (its 
 taken (`use`). Times are wall-clock per action in the Python kernel, batch size 1; the page adds its own messaging
 and typesetting on top (the browser test prints that). The load average is printed beside them.
 """
-import argparse, os, sys, time
-from pathlib import Path
+import os, time
 import numpy as np, torch
-from hmer_ink.core import shared_data
+from _common import parser, data_folder
 from hmer_ink.inkml import read_inkml
 from hmer_ink.predict import Recognizer
 from hmer_ink.widgets import DrawingPad
@@ -28,16 +27,12 @@ def pick(tokens:list[dict]) -> int|None:
     return min(ok, key=lambda i: tokens[i]['p']) if ok else None
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument('--model', help='checkpoint (default: the bundled model)')
-    p.add_argument('--data', help="folder of InkML files (default: shared_data('crohme/valid'))")
-    p.add_argument('--n', type=int, default=50, help='files, spread over the folder')
+    p = parser(__doc__, 50, 'files, spread over the folder')
     p.add_argument('--threads', type=int, default=1)
     p.add_argument('--beam', type=int, default=5)
     a = p.parse_args()
     torch.set_num_threads(a.threads)
-    data = Path(a.data) if a.data else shared_data('crohme/valid')
-    if data is None: sys.exit('bench_pad: no --data given and no shared crohme/valid to default to')
+    data = data_folder(a, 'bench_pad')
     files = sorted(data.glob('*.inkml'))
     files = [files[i] for i in np.linspace(0, len(files) - 1, min(a.n, len(files))).astype(int)]
     rec = Recognizer.from_checkpoint(a.model, 'cpu')
