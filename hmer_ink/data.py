@@ -12,7 +12,7 @@ with quiet_imports():  # no notices from fastai's own imports
     from fastai.data.load import DataLoader
     from fastai.data.core import DataLoaders
 from .core import *
-from .latex import tokenize, Vocab, symbol_label
+from .latex import tokenize, Vocab, symbol_label, written_as
 from .features import FeatureConfig, AugmentConfig, augment, resample_ink, featurize
 from .datasets import InkCache
 
@@ -59,8 +59,6 @@ class InkDataset:
         return np.concatenate([c.n_resampled(self.feature_cfg.resample_spacing) for c in self.caches])[:self.n]
 
 # %% ../nbs/05_data.ipynb #f572cb7d
-def _key(tok:str) -> str: return '-' if tok == r'\frac' else tok   # a fraction is written as a bar
-
 def token_strokes_truth(tokens:list[str], # a label's tokens
                         ink,              # its ink, with `symbols` (CROHME's segmentation) or None
                        ) -> list[list[int]]:
@@ -70,10 +68,10 @@ def token_strokes_truth(tokens:list[str], # a label's tokens
     for s in ink.symbols or []:
         ids = [int(i) for i in s.stroke_ids if 0 <= int(i) < n]
         tok = symbol_label(s.label) if ids else None
-        if exists(tok): syms.setdefault(_key(tok), []).append(ids)
+        if exists(tok): syms.setdefault(written_as(tok), []).append(ids)
     toks = {}
-    for j, t in enumerate(tokens): toks.setdefault(_key(t), []).append(j)
-    left = lambda ids: min(float(ink.strokes[i][:, 0].min()) for i in ids if len(ink.strokes[i])) if any(len(ink.strokes[i]) for i in ids) else 0.
+    for j, t in enumerate(tokens): toks.setdefault(written_as(t), []).append(j)
+    left = lambda ids: min((float(ink.strokes[i][:, 0].min()) for i in ids if len(ink.strokes[i])), default=0.)
     for k, js in toks.items():
         ss = syms.get(k, [])
         if len(ss) != len(js): continue   # not one to one: no guess

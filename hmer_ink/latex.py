@@ -13,7 +13,7 @@ from fastcore.basics import patch
 from .core import BadInputError, atomic_write, exists, PAD, BOS, EOS, UNK
 
 # %% auto #0
-__all__ = ['MAX_DEPTH', 'tokenize', 'detokenize', 'normalize_latex', 'symbol_label', 'Vocab']
+__all__ = ['MAX_DEPTH', 'tokenize', 'detokenize', 'normalize_latex', 'symbol_label', 'written_as', 'Vocab']
 
 # %% ../nbs/02_latex.ipynb #15637ca1
 _TOKEN_RE = re.compile(r'\\(?:mathbb\{[a-zA-Z]\}|begin\{[a-z]+\}|end\{[a-z]+\}|operatorname\*|[a-zA-Z]+|.)|\S', re.DOTALL)
@@ -311,6 +311,11 @@ def symbol_label(label:str, # a segmented symbol's label, e.g. `\lt`
         norm = tokenize(normalize_latex(toks[0]))
     except ValueError: return None
     return norm[0] if len(norm) == 1 else None
+
+def written_as(tok:str, # a LaTeX token
+              ) -> str:
+    "The label a segmentation gives the ink of `tok`: a fraction (`\\frac`) is written as its bar, CROHME's `-`"
+    return '-' if tok == r'\frac' else tok
 
 # %% ../nbs/02_latex.ipynb #1d98ea41
 class Vocab:

@@ -136,7 +136,7 @@ def hypotheses(model:HMERModel,    # decoded by its decoder when it has one, els
         if not (tokens or exists(given)): return hyps
         best = given if exists(given) else [h[0][0] if h else [] for h in hyps]
         head = getattr(getattr(model, 'cfg', None), 'align_head', None)   # a head trained onto the strokes: read it alone
-        logps, atts = decoding.teacher_forced(model.decoder, mem, mem_len, best, head=head and tuple(head)) \
+        logps, atts = decoding.teacher_forced(model.decoder, mem, mem_len, best, head=head) \
                       if exists(model.decoder) else (None, None)
         if exists(given): hyps = _scored(given, logps)
         return (hyps, logps, atts) if tokens else hyps

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 from .core import *
 from .inkml import Ink, Symbol, read_inkml
-from .latex import normalize_latex, tokenize, detokenize, symbol_label
+from .latex import normalize_latex, tokenize, detokenize, symbol_label, written_as
 from .render import pen_stroke
 
 # %% auto #0
@@ -500,5 +500,5 @@ def synthesize(label:str,                  # LaTeX (normalized here)
     if label_method: ann['labelCreationMethod'] = label_method
     ann['sampleId'] = sample_id or rng.bytes(8).hex()
     ends = np.cumsum([0] + [len(ss) for ss in strokes])   # the glyphs' strokes follow each other, in order
-    symbols = [Symbol('-' if g.token == r'\frac' else g.token, list(range(a, b))) for g, a, b in zip(glyphs, ends[:-1], ends[1:])]
+    symbols = [Symbol(written_as(g.token), list(range(a, b))) for g, a, b in zip(glyphs, ends[:-1], ends[1:])]
     return Ink(_timed(_hand(strokes, glyphs, rng, cfg), rng, cfg, units), ('X', 'Y', 'T'), ann, symbols)
