@@ -636,6 +636,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'hmer_ink.logging.find_wandb_runs': ('logging.html#find_wandb_runs', 'hmer_ink/logging.py'),
                                   'hmer_ink.logging.has_tensorboard': ('logging.html#has_tensorboard', 'hmer_ink/logging.py'),
                                   'hmer_ink.logging.has_wandb': ('logging.html#has_wandb', 'hmer_ink/logging.py'),
+                                  'hmer_ink.logging.loss_columns': ('logging.html#loss_columns', 'hmer_ink/logging.py'),
+                                  'hmer_ink.logging.loss_terms': ('logging.html#loss_terms', 'hmer_ink/logging.py'),
                                   'hmer_ink.logging.lower_is_better': ('logging.html#lower_is_better', 'hmer_ink/logging.py'),
                                   'hmer_ink.logging.main': ('logging.html#main', 'hmer_ink/logging.py'),
                                   'hmer_ink.logging.metric_names': ('logging.html#metric_names', 'hmer_ink/logging.py'),

@@ -19,7 +19,7 @@ from .data import collate
 from .decoding import decode, evaluating
 from .predict import Recognizer, truth_of
 from .checkpoint import CheckpointError
-from .logging import TrainMeter, read_csv, metric_names, best_of, lower_is_better, read_status, _latest
+from .logging import TrainMeter, read_csv, metric_names, best_of, lower_is_better, read_status, _latest, loss_columns
 from .widgets import figure_png
 
 # %% auto #0
@@ -45,6 +45,7 @@ def monitor_figure(epochs:list,  # one row (dict) per epoch, as in metrics.csv
     fig = Figure(figsize=(11, 5.6), layout='constrained')
     (loss, met), (lr, speed) = fig.subplots(2, 2)
     _plot(loss, batches, 'step', 'loss', 'loss', lw=0.8, alpha=0.7, label='train (smoothed)')
+    for t in loss_columns(batches): _plot(loss, batches, 'step', t, lw=0.7, ls='--', label=t.removeprefix('loss_'))
     _plot(loss, epochs, 'step', 'train_loss', marker='o', ls='', label='train (epoch)')
     _plot(loss, epochs, 'step', 'valid_loss', marker='o', label='valid')
     for name in metric_names(epochs):

@@ -21,12 +21,12 @@ with quiet_imports():  # no notices from fastai's own imports
 from .core import BadInputError, atomic_write, exists, default, lock_file
 
 # %% auto #0
-__all__ = ['FIXED', 'FIG_SIZE', 'read_csv', 'append_csv', 'recorded_metrics', 'TrainMeter', 'lower_is_better', 'metric_names',
-           'best_of', 'plot_loss', 'plot_lr', 'plot_metric', 'plot_speed', 'training_alive', 'read_status',
-           'write_summary', 'plot_run', 'RunLogger', 'watch_run', 'has_wandb', 'WandbLogger', 'find_wandb_runs',
-           'read_wandb', 'wandb_tables', 'wandb_to_run', 'plot_compare', 'write_compare', 'compare_runs', 'plot_wandb',
-           'has_tensorboard', 'TensorBoardLogger', 'use_plain_progress', 'PlainProgress', 'progress_callbacks',
-           'progress', 'main']
+__all__ = ['LOSS_BETA', 'FIXED', 'FIG_SIZE', 'read_csv', 'append_csv', 'recorded_metrics', 'loss_terms', 'TrainMeter',
+           'lower_is_better', 'metric_names', 'best_of', 'loss_columns', 'plot_loss', 'plot_lr', 'plot_metric',
+           'plot_speed', 'training_alive', 'read_status', 'write_summary', 'plot_run', 'RunLogger', 'watch_run',
+           'has_wandb', 'WandbLogger', 'find_wandb_runs', 'read_wandb', 'wandb_tables', 'wandb_to_run', 'plot_compare',
+           'write_compare', 'compare_runs', 'plot_wandb', 'has_tensorboard', 'TensorBoardLogger', 'use_plain_progress',
+           'PlainProgress', 'progress_callbacks', 'progress', 'main']
 
 # %% ../nbs/32_logging.ipynb #d136054a
 def _fmt(v) -> str:
@@ -83,13 +83,20 @@ def recorded_metrics(recorder, # a fastai `Recorder`
     names = [n for n in recorder.metric_names[1:] if n != 'time']
     return {n: _num(v) for n, v in zip(names, recorder.values[-1])}
 
+LOSS_BETA = 0.98   # the smoothing of fastai's `smooth_loss`, so the terms add up to the loss the way the raw terms do
+
+def loss_terms(loss_func, # a loss function; `HMERLoss` keeps the terms of its last call in `.last`
+              ) -> dict:
+    "The terms of the last loss `loss_func` computed, as floats (`{}` for a loss that keeps none)"
+    return {k: _num(v) for k, v in (getattr(loss_func, 'last', None) or {}).items()}
+
 class TrainMeter(Callback):
     "Counts steps, samples and seconds of a fit; calls `on_batch` every `every` steps and `on_epoch` after each epoch"
     order, every, n_batches = 70, 50, 0   # after the Recorder (50): smoothed loss and epoch values are ready
     def before_fit(self):
         self.active = not hasattr(self.learn, 'lr_finder') and not hasattr(self.learn, 'gather_preds')
         self.t_fit, self.total_samples, self.n_batches, self.trained = time.time(), 0, 0, False
-        self._mark = (self.t_fit, 0)
+        self._mark, self._terms = (self.t_fit, 0), {}
     def before_train(self):
         self.t_epoch, self.t_train, self.n_batches, self.n_samples = time.time(), None, 0, 0
         self._mark = (self.t_epoch, self.total_samples)   # speed is measured over training time only
@@ -99,6 +106,9 @@ class TrainMeter(Callback):
         if not self.trained: self.trained = True; self.on_start()
         n = find_bs(self.learn.yb if len(self.learn.yb) else self.learn.xb)
         self.n_batches, self.n_samples, self.total_samples = self.n_batches + 1, self.n_samples + n, self.total_samples + n
+        for k, v in loss_terms(self.learn.loss_func).items():   # smoothed as fastai smooths the loss: a debiased moving average
+            c, m = self._terms.get(k, (0, 0.))
+            self._terms[k] = (c + 1, LOSS_BETA * m + (1 - LOSS_BETA) * v)
         if self.every and self.train_iter % self.every == 0: self.on_batch(self.batch_stats())
     def after_epoch(self):
         if not (self.active and self.n_batches): return   # validate(), or an epoch skipped by fit(start_epoch=...)
@@ -116,10 +126,11 @@ def current_lr(self:TrainMeter) -> float:
 
 @patch
 def batch_stats(self:TrainMeter) -> dict:
-    "step, epoch, smoothed loss, lr, samples/s since the previous call, seconds since the fit began"
+    "step, epoch, smoothed loss and its terms (`loss_ce`, `loss_ctc`, ...), lr, samples/s since the previous call, seconds since the fit began"
     (t0, n0), now = self._mark, time.time()
     self._mark = (now, self.total_samples)
-    return dict(step=int(self.train_iter), epoch=self.epoch, loss=_num(getattr(self.learn, 'smooth_loss', None)),
+    terms = {f'loss_{k}': m / (1 - LOSS_BETA ** c) for k, (c, m) in self._terms.items()}
+    return dict(step=int(self.train_iter), epoch=self.epoch, loss=_num(getattr(self.learn, 'smooth_loss', None)), **terms,
                 lr=self.current_lr(), samples_per_s=(self.total_samples - n0) / max(now - t0, 1e-9), seconds=now - self.t_fit)
 
 @patch
@@ -172,18 +183,25 @@ def _save(fig, path:Path) -> Path:
 
 def _xy(rows, x, y): return zip(*[(r[x], r[y]) for r in rows if exists(r.get(x)) and exists(r.get(y))]) 
 
+def loss_columns(batches:list, # rows of `batches.csv`
+                ) -> list[str]:
+    "The loss-term columns (`loss_ce`, `loss_ctc`, ...) of `batches` rows, in the order they first appear"
+    return list(dict.fromkeys(k for r in batches for k in r if k.startswith('loss_')))
+
 def plot_loss(epochs:list,  # rows of `metrics.csv`
               batches:list, # rows of `batches.csv`
               path,         # the PNG to write
               run:str='',   # the run's name, for the title
              ) -> Path:
-    "Smoothed training loss per step, and training and validation loss per epoch"
+    "Smoothed training loss per step and each of its terms, and training and validation loss per epoch"
     fig, ax = _axes(f'{run} loss'.strip(), 'step', 'loss')
+    terms = loss_columns(batches)
     for rows, y, kw in [(batches, 'loss', dict(lw=0.8, alpha=0.7, label='train (smoothed)')),
+                        *[(batches, t, dict(lw=0.7, ls='--', label=t.removeprefix('loss_'))) for t in terms],
                         (epochs, 'train_loss', dict(marker='o', ls='', label='train (epoch)')),
                         (epochs, 'valid_loss', dict(marker='o', label='valid'))]:
         if xy := list(_xy(rows, 'step', y)): ax.plot(*xy, **kw)
-    ys = [r[k] for r in epochs + batches for k in ('loss', 'train_loss', 'valid_loss') if isinstance(r.get(k), (int, float))]
+    ys = [r[k] for r in epochs + batches for k in ('loss', 'train_loss', 'valid_loss', *terms) if isinstance(r.get(k), (int, float))]
     if ys and min(ys) > 0 and max(ys) / min(ys) > 30: ax.set_yscale('log')
     ax.legend(fontsize=8)
     return _save(fig, Path(path))
@@ -410,7 +428,7 @@ class WandbLogger(TrainMeter):
 
     def on_start(self): self._start()
     def on_batch(self, s):
-        self.wb_run.log({f'batch/{k}': s[k] for k in ('loss', 'lr', 'samples_per_s') if exists(s[k])}, step=s['step'])
+        self.wb_run.log({f'batch/{k}': v for k, v in s.items() if k not in ('step', 'epoch', 'seconds') and exists(v)}, step=s['step'])
     def on_epoch(self, s):
         self.wb_run.log({k: v for k, v in s.items() if k != 'step' and exists(v)}, step=s['step'])
     def after_cancel_fit(self):
@@ -508,7 +526,7 @@ def wandb_tables(history:list, # a wandb run's history rows, as `read_wandb` giv
     ends = [(r['step'], r['epoch']) for r in epochs]
     for b in batches: b['epoch'] = next((e for s, e in ends if s >= b['step']), ends[-1][1] + 1 if ends else 0)
     return (_ordered(epochs, ('epoch', 'step', 'train_loss', 'valid_loss'), ('lr', 'samples_per_s', 'seconds')),
-            _ordered(batches, ('step', 'epoch', 'loss', 'lr', 'samples_per_s', 'seconds')))
+            _ordered(batches, ('step', 'epoch', 'loss'), ('lr', 'samples_per_s', 'seconds')))
 
 # %% ../nbs/32_logging.ipynb #e5c8b2a1
 def _run_name(run:dict, log:Path) -> str:
@@ -666,7 +684,9 @@ class PlainProgress(TrainMeter):
     def _say(self, s:str): print(s, file=self.file or sys.stdout, flush=True)
     def _steps(self) -> str: return f'step {int(self.train_iter)}/{self.n_epoch * len(self.dls.train)}'
     def on_batch(self, s):
-        self._say(f"epoch {s['epoch']} {self._steps()} loss {_g(s['loss'])} lr {s['lr']:.1e} {s['samples_per_s']:.0f} samples/s")
+        terms = ', '.join(f"{k.removeprefix('loss_')} {_g(v)}" for k, v in s.items() if k.startswith('loss_'))
+        self._say(f"epoch {s['epoch']} {self._steps()} loss {_g(s['loss'])}{f' ({terms})' if terms else ''} lr {s['lr']:.1e} "
+                  f"{s['samples_per_s']:.0f} samples/s")
 
     def _epoch_line(self, log):
         "fastai's logger hook: `log` is [epoch, *recorder values, time]"
