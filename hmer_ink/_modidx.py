@@ -823,6 +823,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                        'hmer_ink.models.model.align_loss': ('models.model.html#align_loss', 'hmer_ink/models/model.py'),
                                        'hmer_ink.models.model.make_decoder': ('models.model.html#make_decoder', 'hmer_ink/models/model.py'),
                                        'hmer_ink.models.model.make_encoder': ('models.model.html#make_encoder', 'hmer_ink/models/model.py'),
+                                       'hmer_ink.models.model.memory_steps': ('models.model.html#memory_steps', 'hmer_ink/models/model.py'),
                                        'hmer_ink.models.model.n_params': ('models.model.html#n_params', 'hmer_ink/models/model.py'),
                                        'hmer_ink.models.model.overfit': ('models.model.html#overfit', 'hmer_ink/models/model.py'),
                                        'hmer_ink.models.model.toy_batch': ('models.model.html#toy_batch', 'hmer_ink/models/model.py')},

@@ -9,7 +9,7 @@ import math
 from collections import Counter
 from rapidfuzz.distance import Levenshtein, LCSseq
 from .core import PAD
-from .latex import normalize_latex, tokenize, written_as
+from .latex import normalize_latex, symbol_label, tokenize, written_as
 
 # %% auto #0
 __all__ = ['edit_distance', 'edit_positions', 'edit_ops', 'label_tokens', 'cer', 'expression_rate', 'within_errors',
@@ -146,7 +146,8 @@ def stroke_alignment(tokens:list[dict], # a reading's tokens, each with `latex` 
                      symbols,           # the truth: objects with `label` and `stroke_ids` (`inkml.Symbol`)
                     ) -> dict:          # counts: symbols, symbols_right, strokes, strokes_right
     "How many truth symbols one token holds exactly, and how many strokes sit in a token of their symbol's label"
-    same = lambda tok, label: tok == label or written_as(tok) == label
+    spelled = lambda label: {label, symbol_label(label)}   # CROHME's `\lt` is the token `<`, as the training targets read it
+    same = lambda tok, label: not spelled(label).isdisjoint({tok, written_as(tok)})
     groups = {frozenset(t['strokes']): t['latex'] for t in tokens if t.get('strokes')}
     owner = {s: t['latex'] for t in tokens for s in (t.get('strokes') or [])}
     out = dict(symbols=0, symbols_right=0, strokes=0, strokes_right=0)

@@ -19,7 +19,7 @@ from .inkml import LABEL_KEYS, Ink, Symbol, read_inkml, plot_ink, mathtext_label
 from .features import FeatureConfig, prepare, point_strokes
 from .datasets import find_inkml
 from .latex import Vocab, detokenize, normalize_latex, tokenize
-from .models.model import ModelConfig, HMERModel
+from .models.model import ModelConfig, HMERModel, memory_steps
 from .checkpoint import CheckpointError, load_checkpoint, load_model_weights
 from . import decoding
 
@@ -175,7 +175,7 @@ def token_strokes(attention:torch.Tensor, # (l, s) where the decoder looked in t
     written = np.array([t not in UNWRITTEN for t in toks], bool)
     if not (len(rows) and written.any()): return out
     s = attention.shape[1]
-    step = np.minimum(np.arange(len(rows)) * s // len(rows), s - 1)  # the memory step of each row: the encoder subsamples evenly
+    step = memory_steps(torch.tensor([len(rows)]), torch.tensor([s]), len(rows))[0].numpy()  # (t,) the memory step of each row
     a = attention.float().numpy()[:, step]  # (l, t)
     mass = np.zeros((len(toks), int(rows.max()) + 1))  # (l, strokes): each token's attention on each stroke's rows
     np.add.at(mass.T, rows, a.T)

@@ -15,7 +15,7 @@ from .decoders import TransformerDecoder, LSTMDecoder
 
 # %% auto #0
 __all__ = ['ENCODERS', 'DECODERS', 'MODEL_PRESETS', 'ModelConfig', 'ModelOutput', 'make_encoder', 'make_decoder', 'n_params',
-           'HMERModel', 'toy_batch', 'align_loss', 'HMERLoss', 'overfit']
+           'HMERModel', 'toy_batch', 'memory_steps', 'align_loss', 'HMERLoss', 'overfit']
 
 # %% ../../nbs/12_models.model.ipynb #6cbee18d
 ENCODERS = ('transformer', 'bilstm', 'cnn')
@@ -180,15 +180,21 @@ def toy_batch(b:int=4,           # samples
     return x, x_len, y_in, y_out
 
 # %% ../../nbs/12_models.model.ipynb #0eb00497
+def memory_steps(n_rows:torch.Tensor,  # (b,) valid feature rows of each sample
+                 mem_len:torch.Tensor, # (b,) valid memory steps of each sample
+                 t:int,                # rows to map (the padded length)
+                ) -> torch.Tensor:     # (b, t)
+    "The memory step of each feature row: the encoder subsamples evenly, so row r of n lands on step r·s // n (at most s - 1)"
+    last = (mem_len - 1).clamp(min=0)[:, None]
+    return torch.minimum(torch.arange(t, device=n_rows.device)[None] * mem_len[:, None] // n_rows.clamp(min=1)[:, None], last)
+
 def align_loss(attn:torch.Tensor,    # (b, l, s) one head's cross-attention: row j is where the decoder looked for token j
                mem_len:torch.Tensor, # (b,) valid memory steps
                row_tok:torch.Tensor, # (b, t) the token of each feature row (-1: none, -2: padding), as `collate` makes it
               ) -> torch.Tensor:
     "KL divergence from each token's true memory steps (its strokes' rows, subsampled) to `attn`, mean over the tokens with strokes"
     b, l, s = attn.shape
-    t_len = (row_tok > -2).sum(1).clamp(min=1)                       # (b,) valid rows
-    last = (mem_len - 1).clamp(min=0)[:, None]
-    step = torch.minimum(torch.arange(row_tok.shape[1], device=row_tok.device)[None] * mem_len[:, None] // t_len[:, None], last)  # (b, t)
+    step = memory_steps((row_tok > -2).sum(1), mem_len, row_tok.shape[1])   # (b, t)
     keep = (row_tok >= 0) & (row_tok < l)
     bi = torch.arange(b, device=row_tok.device)[:, None].expand_as(row_tok)[keep]
     tgt = torch.zeros(b, l, s, device=attn.device).index_put_((bi, row_tok[keep], step[keep]),
