@@ -732,6 +732,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                                                                   'hmer_ink/models/encoders.py'),
                                           'hmer_ink.models.encoders.Attention.__init__': ( 'models.encoders.html#attention.__init__',
                                                                                            'hmer_ink/models/encoders.py'),
+                                          'hmer_ink.models.encoders.Attention._softmax': ( 'models.encoders.html#attention._softmax',
+                                                                                           'hmer_ink/models/encoders.py'),
                                           'hmer_ink.models.encoders.Attention.forward': ( 'models.encoders.html#attention.forward',
                                                                                           'hmer_ink/models/encoders.py'),
                                           'hmer_ink.models.encoders.Attention.kv': ( 'models.encoders.html#attention.kv',

@@ -52,8 +52,11 @@ class DecoderBlock(nn.Module):
         if exists(past): k, v = torch.cat([past[0], k], 2), torch.cat([past[1], v], 2)
         x = x + self.drop(self.self_attn(h, k, v, causal=not exists(past)))
         h = self.ln2(x)
-        if exists(weights): weights.append(self.cross_attn.weights(h, cross_kv[0], mem_mask))
-        x = x + self.drop(self.cross_attn(h, *cross_kv, mask=mem_mask))
+        if exists(weights):
+            o, w = self.cross_attn(h, *cross_kv, mask=mem_mask, with_weights=True)
+            weights.append(w)
+        else: o = self.cross_attn(h, *cross_kv, mask=mem_mask)
+        x = x + self.drop(o)
         return x + self.mlp(self.ln3(x)), (k, v)
 
 # %% ../../nbs/11_models.decoders.ipynb #472fdfbd

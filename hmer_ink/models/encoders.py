@@ -59,18 +59,26 @@ class Attention(nn.Module):
         "Keys and values of `src` (b, s, d), each (b, h, s, d/h)"
         return rearrange(self.kv_proj(src), 'b s (two h e) -> two b h s e', two=2, h=self.n_heads).unbind(0)
 
-    def forward(self, x, k, v, mask=None, causal:bool=False):
+    def forward(self, x, k, v, mask=None, causal:bool=False,
+                with_weights:bool=False): # also return the attention weights (b, h, l, s), computed once for both
         "Attend from `x` (b, l, d) to keys `k` and values `v` (b, h, s, e); `mask` broadcasts to (b, h, l, s)"
         q = rearrange(self.q(x), 'b l (h e) -> b h l e', h=self.n_heads)
-        o = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, is_causal=causal,
-                                           dropout_p=self.dropout if self.training else 0.)
-        return self.out(rearrange(o, 'b h l e -> b l (h e)'))  # (b, l, d)
+        p = self.dropout if self.training else 0.
+        if with_weights:   # the fused kernel keeps its weights to itself: the unfused product, once
+            if causal: raise ValueError('with_weights is for cross-attention (no causal mask)')
+            w = self._softmax(q @ k.transpose(-1, -2) / math.sqrt(q.shape[-1]), mask)
+            o = F.dropout(w, p) @ v
+        else: o = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, is_causal=causal, dropout_p=p)
+        o = self.out(rearrange(o, 'b h l e -> b l (h e)'))  # (b, l, d)
+        return (o, w) if with_weights else o
+
+    @staticmethod
+    def _softmax(a, mask): return (a if mask is None else a.masked_fill(~mask, -math.inf)).softmax(-1)
 
     def weights(self, x, k, mask=None):
         "The attention weights (b, h, l, s) from `x` (b, l, d) to keys `k` (b, h, s, e) that `forward` uses"
         q = rearrange(self.q(x), 'b l (h e) -> b h l e', h=self.n_heads)
-        a = q @ k.transpose(-1, -2) / math.sqrt(q.shape[-1])  # (b, h, l, s)
-        return (a if mask is None else a.masked_fill(~mask, -math.inf)).softmax(-1)
+        return self._softmax(q @ k.transpose(-1, -2) / math.sqrt(q.shape[-1]), mask)  # (b, h, l, s)
 
 class MLP(nn.Sequential):
     "Position-wise feed-forward: Linear, GELU, Linear, dropout"
