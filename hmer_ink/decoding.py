@@ -7,6 +7,7 @@ along a hypothesis, and `decode`, which picks the right one for the model."""
 # %% ../nbs/13_decoding.ipynb #45c1d532
 from __future__ import annotations
 import contextlib
+from collections.abc import Sequence
 from typing import NamedTuple
 import numpy as np
 import torch, torch.nn as nn, torch.nn.functional as F
@@ -283,7 +284,7 @@ def token_attention(dec,                  # a decoder; only those with `cross_at
                     ids:list[list[int]],  # per sample, a hypothesis (no bos/eos)
                     pad_idx:int=PAD,      # the padding after a short hypothesis
                     bos_idx:int=BOS,      # the first input token
-                    head:tuple[int, int]|None=None, # (block, head) to read alone; None: the mean of all heads and blocks
+                    head:Sequence[int]|None=None, # (block, head) to read alone; None: the mean of all heads and blocks
                    ) -> list[torch.Tensor]|None: # per sample, (len(ids[i]), mem_len[i]); None without `cross_attention`
     "Per sample, where the decoder looked in the memory as it read each token of `ids[i]` (each row sums to 1)"
     if not hasattr(dec, 'cross_attention'): return None
@@ -296,7 +297,7 @@ def teacher_forced(dec,                  # a decoder
                    ids:list[list[int]],  # per sample, a hypothesis (no bos/eos)
                    pad_idx:int=PAD,      # banned, and the padding after a short hypothesis
                    bos_idx:int=BOS,      # the first input token; banned
-                   head:tuple[int, int]|None=None, # the attention of this (block, head) alone; None: the mean of all
+                   head:Sequence[int]|None=None, # the attention of this (block, head) alone; None: the mean of all
                   ) -> tuple[list[torch.Tensor], list[torch.Tensor]|None]:
     "`step_log_probs` and `token_attention` of `ids`, from one decoder pass where the decoder can show its attention"
     if not hasattr(dec, 'cross_attention'): return step_log_probs(dec, mem, mem_len, ids, pad_idx, bos_idx), None

@@ -6,6 +6,7 @@
 # %% ../../nbs/11_models.decoders.ipynb #50afb864
 from __future__ import annotations
 import math, warnings
+from collections.abc import Sequence
 import torch, torch.nn as nn
 from einops import rearrange
 from ..core import exists
@@ -96,7 +97,7 @@ class TransformerDecoder(nn.Module):
         return self.head(self.ln(x))
 
     def cross_attention(self, mem, mem_len, y_in,
-                        head:tuple[int, int]|None=None): # (block, head) to show alone; None: the mean of all
+                        head:Sequence[int]|None=None): # (block, head) to show alone; None: the mean of all
         "Teacher-forced cross-attention (b, l, s) of `y_in` (b, l) over `mem` (b, s, d): where each position looks"
         ws = []
         self(mem, mem_len, y_in, weights=ws, weights_of=None if head is None else head[0])
